@@ -1,0 +1,22 @@
+"""Order ids: sortable by creation time, unguessable, safe in URLs and DynamoDB keys."""
+
+from __future__ import annotations
+
+import secrets
+import time
+
+_CROCKFORD = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
+
+
+def _base32(number: int, length: int) -> str:
+    chars = []
+    for _ in range(length):
+        number, digit = divmod(number, 32)
+        chars.append(_CROCKFORD[digit])
+    return "".join(reversed(chars))
+
+
+def new_order_id(now_ms: int | None = None) -> str:
+    """`ord_` + a ULID: 48 bits of milliseconds, then 80 random bits."""
+    millis = int(time.time() * 1000) if now_ms is None else now_ms
+    return "ord_" + _base32(millis, 10) + _base32(secrets.randbits(80), 16)

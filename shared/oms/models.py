@@ -1,0 +1,337 @@
+"""The canonical order: what every channel's order becomes once the OMS has it.
+
+Money is Decimal end to end (DynamoDB stores it exactly; floats are a bug), times are
+timezone-aware and stored as UTC ISO-8601, and every validation error names its field.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from decimal import Decimal
+from enum import StrEnum
+from typing import Annotated, Literal
+
+import pycountry
+from pydantic import (
+    AfterValidator,
+    AwareDatetime,
+    BaseModel,
+    ConfigDict,
+    Field,
+    PlainSerializer,
+    StringConstraints,
+    ValidationError,
+    ValidationInfo,
+    field_validator,
+    model_validator,
+)
+
+# A transaction holds at most 100 items: the order header, its uniqueness item and its
+# first history event leave room for this many line items (see oms.store.orders).
+MAX_LINES = 95
+
+Channel = Literal["web", "shopify", "woocommerce", "amazon", "square", "magento", "tiktok", "pos"]
+CHANNELS: tuple[str, ...] = Channel.__args__
+
+
+def _utc_iso(value: datetime) -> str:
+    return value.astimezone(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
+
+
+UtcTime = Annotated[AwareDatetime, PlainSerializer(_utc_iso, return_type=str)]
+Money = Annotated[
+    Decimal,
+    Field(ge=0, max_digits=14, decimal_places=4),
+    PlainSerializer(str, return_type=str, when_used="json"),
+]
+Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
+Coordinate = Annotated[Decimal, Field(ge=-180, le=180, decimal_places=7)]
+
+
+def _country_code(value: str) -> str:
+    code = value.strip().upper()
+    if pycountry.countries.get(alpha_2=code) is None:
+        raise ValueError(f"{value!r} is not an ISO 3166-1 alpha-2 country code")
+    return code
+
+
+def _currency_code(value: str) -> str:
+    code = value.strip().upper()
+    if pycountry.currencies.get(alpha_3=code) is None:
+        raise ValueError(f"{value!r} is not an ISO 4217 currency code")
+    return code
+
+
+def _email(value: str) -> str:
+    local, at, domain = value.strip().rpartition("@")
+    if not at or not local or "." not in domain or " " in value.strip() or domain.startswith("."):
+        raise ValueError("not an email address")
+    return f"{local}@{domain.lower()}"
+
+
+CountryCode = Annotated[str, AfterValidator(_country_code)]
+CurrencyCode = Annotated[str, AfterValidator(_currency_code)]
+Email = Annotated[str, StringConstraints(max_length=254), AfterValidator(_email)]
+E164Phone = Annotated[str, StringConstraints(strip_whitespace=True, pattern=r"^\+[1-9]\d{6,14}$")]
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True, use_enum_values=True)
+
+
+class Customer(_Model):
+    name: Text
+    email: Email
+    phone: E164Phone | None = None
+
+
+class Address(_Model):
+    name: Text | None = None
+    company: Text | None = None
+    line1: Text
+    line2: Text | None = None
+    city: Text
+    region: Text | None = None
+    postal_code: Annotated[str, StringConstraints(strip_whitespace=True, max_length=20)] | None = None
+    country: CountryCode
+    # Channels that geocode their checkout send coordinates; sourcing prefers them.
+    latitude: Coordinate | None = None
+    longitude: Coordinate | None = None
+
+
+class LineDiscount(_Model):
+    amount: Money
+    code: Text | None = None
+
+
+class OrderLine(_Model):
+    sku: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=64)]
+    name: Text | None = None
+    quantity: Annotated[int, Field(gt=0, le=100_000)]
+    unit_price: Money
+    discounts: tuple[LineDiscount, ...] = ()
+
+    @property
+    def gross(self) -> Decimal:
+        return self.unit_price * self.quantity
+
+    @property
+    def discount(self) -> Decimal:
+        return sum((d.amount for d in self.discounts), Decimal(0))
+
+    @property
+    def net(self) -> Decimal:
+        return self.gross - self.discount
+
+    @model_validator(mode="after")
+    def _discounts_within_price(self) -> OrderLine:
+        if self.discount > self.gross:
+            raise ValueError("discounts exceed quantity × unit_price")
+        return self
+
+
+class PaymentMethod(StrEnum):
+    CARD = "card"
+    WALLET = "wallet"
+    CASH_ON_DELIVERY = "cash_on_delivery"
+    GIFT_CARD = "gift_card"
+    BANK_TRANSFER = "bank_transfer"
+    BUY_NOW_PAY_LATER = "buy_now_pay_later"
+
+
+class PaymentStatus(StrEnum):
+    PENDING = "pending"
+    AUTHORIZED = "authorized"
+    PAID = "paid"
+    PARTIALLY_PAID = "partially_paid"
+    PARTIALLY_REFUNDED = "partially_refunded"
+    REFUNDED = "refunded"
+    VOIDED = "voided"
+    FAILED = "failed"
+
+
+class Payment(_Model):
+    method: PaymentMethod
+    status: PaymentStatus
+    reference: Text | None = None
+
+
+class DeliveryMethod(StrEnum):
+    STANDARD = "standard"
+    EXPRESS = "express"
+    SAME_DAY = "same_day"
+    STORE_PICKUP = "store_pickup"
+
+
+class Delivery(_Model):
+    method: DeliveryMethod
+    pickup_location_id: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=64)] | None = None
+
+    @model_validator(mode="after")
+    def _pickup_needs_location(self) -> Delivery:
+        picking_up = self.method == DeliveryMethod.STORE_PICKUP
+        if picking_up and not self.pickup_location_id:
+            raise ValueError("pickup_location_id is required for store_pickup")
+        if not picking_up and self.pickup_location_id:
+            raise ValueError("pickup_location_id is only for store_pickup")
+        return self
+
+
+class OrderStatus(StrEnum):
+    RECEIVED = "received"
+    ON_HOLD = "on_hold"
+    APPROVED = "approved"
+    ALLOCATED = "allocated"
+    PARTIALLY_ALLOCATED = "partially_allocated"
+    BACKORDERED = "backordered"
+    PARTIALLY_SHIPPED = "partially_shipped"
+    SHIPPED = "shipped"
+    DELIVERED = "delivered"
+    CANCELLED = "cancelled"
+    RETURN_REQUESTED = "return_requested"
+    RETURNED = "returned"
+    REFUNDED = "refunded"
+
+
+class HistoryEvent(_Model):
+    at: UtcTime
+    actor: Text
+    to_status: OrderStatus
+    from_status: OrderStatus | None = None
+    reason: Text | None = None
+
+
+class OrderSubmission(_Model):
+    """An order as a channel sends it in the canonical JSON contract.
+
+    Field order matters: `total` is checked against the fields validated before it.
+    """
+
+    channel_order_id: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=128)]
+    channel_order_number: Text | None = None
+    placed_at: UtcTime
+    currency: CurrencyCode
+    customer: Customer
+    delivery: Delivery
+    payment: Payment
+    shipping_address: Address | None = Field(default=None, validate_default=True)
+    billing_address: Address | None = None
+    lines: Annotated[tuple[OrderLine, ...], Field(min_length=1, max_length=MAX_LINES)]
+    subtotal: Money | None = Field(default=None, validate_default=True)
+    shipping: Money = Decimal(0)
+    tax: Money = Decimal(0)
+    discount: Money = Decimal(0)
+    total: Money
+
+    @field_validator("placed_at")
+    @classmethod
+    def _not_in_the_future(cls, value: datetime) -> datetime:
+        # A little slack for channels' clocks; an order from next week is a bug upstream.
+        if (value - datetime.now(UTC)).total_seconds() > 900:
+            raise ValueError("placed_at is in the future")
+        return value
+
+    @field_validator("shipping_address")
+    @classmethod
+    def _shipping_address_unless_pickup(cls, value: Address | None, info: ValidationInfo) -> Address | None:
+        delivery = info.data.get("delivery")
+        if value is None and delivery is not None and delivery.method != DeliveryMethod.STORE_PICKUP:
+            raise ValueError("shipping_address is required unless delivery is store_pickup")
+        return value
+
+    @field_validator("subtotal")
+    @classmethod
+    def _subtotal_is_sum_of_lines(cls, value: Decimal | None, info: ValidationInfo) -> Decimal | None:
+        lines = info.data.get("lines")
+        if lines is None:
+            return value
+        if value is not None and value != _lines_net(lines):
+            raise ValueError(f"subtotal {value} is not the sum of the lines, {_lines_net(lines)}")
+        return _lines_net(lines)
+
+    @field_validator("total")
+    @classmethod
+    def _total_adds_up(cls, value: Decimal, info: ValidationInfo) -> Decimal:
+        parts = [info.data.get(name) for name in ("lines", "shipping", "tax", "discount")]
+        if any(part is None for part in parts):
+            return value  # a part failed its own validation and is reported there
+        lines, shipping, tax, discount = parts
+        expected = _lines_net(lines) + shipping + tax - discount
+        if value != expected:
+            raise ValueError(f"total {value} does not equal lines + shipping + tax - discount = {expected}")
+        return value
+
+
+def _lines_net(lines: tuple[OrderLine, ...]) -> Decimal:
+    return sum((line.net for line in lines), Decimal(0))
+
+
+class Order(OrderSubmission):
+    """An order the OMS holds: the submission plus identity, status and history."""
+
+    order_id: Annotated[str, StringConstraints(pattern=r"^ord_[0-9A-Z]{26}$")]
+    channel: Channel
+    status: OrderStatus
+    created_at: UtcTime
+    updated_at: UtcTime
+    history: tuple[HistoryEvent, ...] = ()
+
+    @field_validator("placed_at")
+    @classmethod
+    def _not_in_the_future(cls, value: datetime) -> datetime:
+        return value  # stored orders were checked when they arrived
+
+
+def field_errors(error: ValidationError) -> list[dict[str, str]]:
+    """Each problem with the dotted path of the field it concerns, for a 422 body.
+
+    A list whose items failed also reports itself as too short; the items say more.
+    """
+    problems = error.errors(include_url=False, include_input=False)
+    locations = [problem["loc"] for problem in problems]
+
+    def said_by_an_item(location: tuple) -> bool:
+        return any(len(other) > len(location) and other[: len(location)] == location for other in locations)
+
+    return [
+        {"field": ".".join(str(part) for part in problem["loc"]) or "body", "problem": problem["msg"]}
+        for problem in problems
+        if not (problem["type"] == "too_short" and said_by_an_item(problem["loc"]))
+    ]
+
+
+class LocationKind(StrEnum):
+    WAREHOUSE = "warehouse"
+    STORE = "store"
+    DROPSHIP = "dropship"
+
+
+class Location(_Model):
+    """A place that holds stock and may ship it or hand it over the counter."""
+
+    location_id: Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9-]{0,63}$")]
+    name: Text
+    kind: LocationKind
+    latitude: Coordinate
+    longitude: Coordinate
+    country: CountryCode
+    can_ship: bool = True
+    can_pickup: bool = False
+    daily_capacity: Annotated[int, Field(ge=0)] = 1000
+    channels: tuple[Channel, ...] = CHANNELS
+    handling_cost: Money = Decimal(0)
+
+
+class Stock(_Model):
+    """Units of one SKU at one location; `available` is what may still be promised."""
+
+    sku: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=64)]
+    location_id: str
+    on_hand: Annotated[int, Field(ge=0)]
+    reserved: Annotated[int, Field(ge=0)] = 0
+    safety_stock: Annotated[int, Field(ge=0)] = 0
+    reorder_point: Annotated[int, Field(ge=0)] = 0
+
+    @property
+    def available(self) -> int:
+        return self.on_hand - self.reserved - self.safety_stock
