@@ -1,0 +1,47 @@
+"""API Gateway REQUEST authorizer: resolves `x-api-key` to the principal it stands for.
+
+API Gateway caches the verdict per key (ReauthorizeEvery), so this runs once per key
+and cache period, not once per request; handlers read the principal from the context.
+"""
+
+import os
+
+from aws_lambda_powertools import Logger
+from aws_lambda_powertools.utilities import parameters
+from aws_lambda_powertools.utilities.data_classes import event_source
+from aws_lambda_powertools.utilities.data_classes.api_gateway_authorizer_event import (
+    APIGatewayAuthorizerRequestEvent,
+    APIGatewayAuthorizerResponse,
+)
+
+from oms.api_keys import principal_for_key
+
+KEYS_PATH = os.environ["OMS_API_KEYS_PATH"]
+# A rotated or revoked key takes effect within this long (plus API Gateway's cache).
+REGISTRY_MAX_AGE_SECONDS = 60
+
+logger = Logger()
+
+
+@logger.inject_lambda_context(clear_state=True)
+@event_source(data_class=APIGatewayAuthorizerRequestEvent)
+def handler(event: APIGatewayAuthorizerRequestEvent, context) -> dict:
+    registry = parameters.get_parameters(KEYS_PATH, max_age=REGISTRY_MAX_AGE_SECONDS, decrypt=True)
+    principal = principal_for_key(event.headers.get("x-api-key"), registry)  # headers are case-insensitive here
+    if principal is None:
+        logger.info("unknown api key", extra={"path": event.path})
+        raise PermissionError("Unauthorized")  # the message API Gateway turns into a 401
+    arn = event.parsed_arn
+    response = APIGatewayAuthorizerResponse(
+        principal_id=principal.name,
+        region=arn.region,
+        aws_account_id=arn.aws_account_id,
+        api_id=arn.api_id,
+        stage=arn.stage,
+        context=principal.model_dump(exclude_none=True),
+    )
+    # The verdict is cached per key across routes, so it must cover them all; each
+    # handler decides what this principal may touch.
+    response.allow_all_routes()
+    logger.info("authorised", extra={"principal": principal.name})
+    return response.asdict()

@@ -1,0 +1,52 @@
+"""Handlers on in-process moto, with every resource created from template.yaml."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+from moto import mock_aws
+
+from infra.local.invoke import InstancePool, LocalLambda
+from infra.local.moto_transactions import roll_back_touched_items_only
+from infra.local.resources import LocalResources
+from infra.local.template import Intrinsics, Template
+
+TEMPLATE = Path(__file__).resolve().parents[2] / "template.yaml"
+
+
+@dataclass
+class Deployed:
+    """The template's resources on moto, and the handlers declared beside them."""
+
+    template: Template
+    resources: LocalResources
+    intrinsics: Intrinsics
+
+    def client(self, service: str):
+        return self.resources.client(service)
+
+    def name_of(self, logical_id: str) -> str:
+        return self.intrinsics.resolve({"Ref": logical_id})
+
+    def environment(self, function_id: str) -> dict[str, str]:
+        return self.template.function(function_id).environment(self.intrinsics)
+
+    def function(self, function_id: str) -> LocalLambda:
+        return LocalLambda(self.template.function(function_id), self.environment(function_id))
+
+    def pool(self, function_id: str, instances: int) -> InstancePool:
+        return InstancePool(self.template.function(function_id), self.environment(function_id), instances)
+
+    def items(self, table_id: str) -> list[dict]:
+        return self.client("dynamodb").scan(TableName=self.name_of(table_id))["Items"]
+
+
+@pytest.fixture
+def deployed():
+    roll_back_touched_items_only()
+    with mock_aws():
+        template = Template(TEMPLATE)
+        resources = LocalResources(template)
+        yield Deployed(template, resources, resources.create_all())

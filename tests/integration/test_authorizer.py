@@ -1,0 +1,50 @@
+"""The API key authorizer: a key from SSM becomes a principal; anything else is a 401."""
+
+from __future__ import annotations
+
+import pytest
+
+from infra.local.seed import ADMIN_KEY, channel_key, seed_api_keys
+from tests.factories import authorizer_request
+
+
+@pytest.fixture
+def authorizer(deployed):
+    seed_api_keys(deployed.client("ssm"), deployed.environment("AuthorizerFunction")["OMS_API_KEYS_PATH"])
+    return deployed.function("AuthorizerFunction").invoke
+
+
+def test_a_channel_key_becomes_that_channel_for_every_route(authorizer):
+    verdict = authorizer(authorizer_request(channel_key("shopify")))
+
+    assert verdict["principalId"] == "channel:shopify"
+    assert verdict["context"] == {"kind": "channel", "channel": "shopify"}
+    (statement,) = verdict["policyDocument"]["Statement"]
+    assert statement["Effect"] == "Allow"
+    assert statement["Resource"] == ["arn:aws:execute-api:us-east-1:123456789012:abc123/dev/*/*"]
+
+
+def test_the_admin_key_becomes_the_admin(authorizer):
+    assert authorizer(authorizer_request(ADMIN_KEY))["context"] == {"kind": "admin"}
+
+
+def test_the_header_name_is_case_insensitive(authorizer):
+    event = authorizer_request(None)
+    event["headers"]["X-Api-Key"] = channel_key("web")
+
+    assert authorizer(event)["principalId"] == "channel:web"
+
+
+@pytest.mark.parametrize("key", [None, "", "local-web-key ", "not-a-key"])
+def test_a_missing_or_unknown_key_is_unauthorized(authorizer, key):
+    with pytest.raises(PermissionError, match="^Unauthorized$"):
+        authorizer(authorizer_request(key))
+
+
+def test_keys_are_stored_as_digests_only(deployed, authorizer):
+    keys_path = deployed.environment("AuthorizerFunction")["OMS_API_KEYS_PATH"]
+    stored = deployed.client("ssm").get_parameters_by_path(Path=keys_path, WithDecryption=True)["Parameters"]
+
+    assert len(stored) == 9
+    assert all(p["Type"] == "SecureString" for p in stored)
+    assert not any("local-" in p["Name"] or "local-" in p["Value"] for p in stored)
