@@ -1,0 +1,122 @@
+"""The whole OMS on one machine: moto's server, the template's resources, the gateway and the pumps."""
+
+from __future__ import annotations
+
+import logging
+import os
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+from moto.server import ThreadedMotoServer
+
+from infra.local.gateway import LocalGateway
+from infra.local.moto_streams import bound_shard_iterators
+from infra.local.moto_transactions import roll_back_touched_items_only
+from infra.local.pump import Pump
+from infra.local.resources import LocalResources
+from infra.local.seed import seed_api_keys, seed_inventory
+from infra.local.template import REGION, Intrinsics, Template
+from oms.store.inventory import InventoryStore
+
+DEFAULT_TEMPLATE = Path(__file__).resolve().parents[2] / "template.yaml"
+
+# moto accepts any credentials; fixed ones keep a developer's real AWS profile out of reach.
+_LOCAL_AWS_ENVIRONMENT = {
+    "AWS_ACCESS_KEY_ID": "local",
+    "AWS_SECRET_ACCESS_KEY": "local",
+    "AWS_SESSION_TOKEN": "local",
+    "AWS_DEFAULT_REGION": REGION,
+    "AWS_REGION": REGION,
+}
+
+
+class ConflictingEnvironment(ValueError):
+    """Two functions give one environment variable different values; one process can't hold both."""
+
+
+def shared_environment(template: Template, intrinsics: Intrinsics) -> dict[str, str]:
+    """Variables every function agrees on, set process-wide so call-time reads see them.
+
+    Variables that differ between functions (each one's POWERTOOLS_SERVICE_NAME) are
+    applied only while that function's module is imported (see invoke.load_handler).
+    """
+    values: dict[str, set[str]] = {}
+    for function in template.functions():
+        for name, value in function.environment(intrinsics).items():
+            values.setdefault(name, set()).add(value)
+    return {name: next(iter(found)) for name, found in values.items() if len(found) == 1}
+
+
+class LocalStack:
+    def __init__(
+        self,
+        template_path: Path = DEFAULT_TEMPLATE,
+        host: str = "127.0.0.1",
+        port: int = 3000,
+        moto_port: int = 5000,
+        demo_data: bool = True,
+        log: Callable = print,
+    ):
+        self.template = Template(template_path)
+        self.host, self.port, self.moto_port = host, port, moto_port
+        self.demo_data = demo_data
+        self._log = log
+        self._moto: ThreadedMotoServer | None = None
+        self._http = None
+        self.gateway: LocalGateway | None = None
+        self.pump: Pump | None = None
+        self.intrinsics: Intrinsics | None = None
+
+    @property
+    def url(self) -> str:
+        return f"http://{self.host}:{self.port}"
+
+    @property
+    def moto_url(self) -> str:
+        return f"http://{self.host}:{self.moto_port}"
+
+    def start(self) -> LocalStack:
+        # moto's server logs every request, and the pumps poll several times a second.
+        logging.getLogger("werkzeug").setLevel(logging.WARNING)
+        roll_back_touched_items_only()  # and serialise DynamoDB requests, which it relies on
+        bound_shard_iterators()
+        self._moto = ThreadedMotoServer(ip_address=self.host, port=self.moto_port, verbose=False)
+        self._moto.start()
+        os.environ.update(_LOCAL_AWS_ENVIRONMENT, AWS_ENDPOINT_URL=self.moto_url)
+        resources = LocalResources(self.template, self.moto_url)
+        self.intrinsics = resources.create_all()
+        os.environ.update(shared_environment(self.template, self.intrinsics))
+        if self.demo_data:
+            self._seed(resources)
+        self.gateway = LocalGateway(self.template, self.intrinsics, log=self._log)
+        self._http = self.gateway.serve(self.host, self.port)
+        self.pump = Pump(self.template, self.intrinsics, self.moto_url)
+        self.pump.start()
+        return self
+
+    def _seed(self, resources: LocalResources) -> None:
+        keys_path = next(
+            function.environment(self.intrinsics)["OMS_API_KEYS_PATH"]
+            for function in self.template.functions()
+            if "OMS_API_KEYS_PATH" in function.environment(self.intrinsics)
+        )
+        seed_api_keys(resources.client("ssm"), keys_path)
+        inventory_table = self.intrinsics.resolve({"Ref": "InventoryTable"})
+        seed_inventory(InventoryStore(inventory_table, resources.client("dynamodb")))
+
+    def stop(self) -> None:
+        if self.pump:
+            self.pump.stop()
+        if self._http:
+            self._http.shutdown()
+            self._http.server_close()
+        if self._moto:
+            self._moto.stop()
+        self._log("local stack stopped", file=sys.stderr)
+
+    def __enter__(self) -> LocalStack:
+        return self.start()
+
+    def __exit__(self, *exc_info) -> None:
+        self.stop()

@@ -1,0 +1,91 @@
+"""The local stack as a newcomer runs it: `oms local` in its own process, spoken to over HTTP."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import socket
+import subprocess
+import sys
+import threading
+import time
+import urllib.error
+import urllib.request
+from dataclasses import dataclass
+
+import pytest
+
+READY_TIMEOUT_SECONDS = 90
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+@dataclass
+class Answer:
+    status: int
+    headers: dict[str, str]
+    body: object
+
+
+@dataclass
+class RunningStack:
+    process: subprocess.Popen
+    url: str
+    output: list[str]
+
+    def request(self, method: str, path: str, body: object = None, api_key: str | None = None,
+                raw: bytes | None = None) -> Answer:
+        data = raw if raw is not None else (json.dumps(body).encode() if body is not None else None)
+        headers = {"content-type": "application/json"}
+        if api_key is not None:
+            headers["x-api-key"] = api_key
+        request = urllib.request.Request(self.url + path, data=data, method=method, headers=headers)
+        try:
+            with urllib.request.urlopen(request, timeout=30) as response:
+                status, answer_headers, payload = response.status, dict(response.headers), response.read()
+        except urllib.error.HTTPError as error:
+            status, answer_headers, payload = error.code, dict(error.headers), error.read()
+        return Answer(status, answer_headers, json.loads(payload) if payload else None)
+
+
+def start_local_stack() -> RunningStack:
+    port, moto_port = free_port(), free_port()
+    environment = {**os.environ, "OMS_PORT": str(port), "OMS_MOTO_PORT": str(moto_port), "PYTHONUNBUFFERED": "1"}
+    process = subprocess.Popen(
+        [sys.executable, "-m", "infra.cli", "local"],
+        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=environment,
+    )
+    output: list[str] = []
+    deadline = time.monotonic() + READY_TIMEOUT_SECONDS
+    while time.monotonic() < deadline:
+        line = process.stdout.readline()
+        if not line and process.poll() is not None:
+            break
+        output.append(line)
+        if "ready" in line:
+            # Keep reading its output, so a full pipe never blocks the stack.
+            threading.Thread(target=lambda: output.extend(iter(process.stdout.readline, "")), daemon=True).start()
+            return RunningStack(process, f"http://127.0.0.1:{port}", output)
+    process.kill()
+    raise RuntimeError("oms local did not print its ready line:\n" + "".join(output))
+
+
+def stop_local_stack(stack: RunningStack, sig: int = signal.SIGINT) -> int:
+    stack.process.send_signal(sig)
+    try:
+        return stack.process.wait(timeout=20)
+    finally:
+        if stack.process.poll() is None:
+            stack.process.kill()
+
+
+@pytest.fixture(scope="session")
+def local_stack():
+    stack = start_local_stack()
+    yield stack
+    stop_local_stack(stack)

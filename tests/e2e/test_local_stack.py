@@ -1,0 +1,88 @@
+"""End to end: the local stack started as `make run` starts it, used over HTTP."""
+
+from __future__ import annotations
+
+import signal
+import threading
+
+import pytest
+
+from tests.e2e.conftest import start_local_stack, stop_local_stack
+from tests.factories import order_payload, unique_order_payload
+
+pytestmark = pytest.mark.e2e
+
+WEB_KEY = "local-web-key"
+
+
+def test_the_banner_shows_the_url_moto_and_commands_to_paste(local_stack):
+    banner = "".join(local_stack.output)
+
+    assert local_stack.url in banner and "moto" in banner
+    assert banner.count("curl ") == 3
+
+
+def test_an_order_posted_over_http_is_stored_once_and_read_back(local_stack):
+    payload = unique_order_payload()
+
+    created = local_stack.request("POST", "/orders", payload, api_key=WEB_KEY)
+    again = local_stack.request("POST", "/orders", payload, api_key=WEB_KEY)
+    read = local_stack.request("GET", f"/orders/{created.body['order_id']}", api_key=WEB_KEY)
+
+    assert (created.status, again.status, read.status) == (201, 200, 200)
+    assert again.body == created.body == read.body
+    assert read.body["status"] == "received" and read.body["channel"] == "web"
+
+
+def test_concurrent_duplicates_over_http_make_one_order(local_stack):
+    payload = unique_order_payload()
+    start, answers = threading.Barrier(8), []
+
+    def post():
+        start.wait()
+        answers.append(local_stack.request("POST", "/orders", payload, api_key=WEB_KEY))
+
+    threads = [threading.Thread(target=post) for _ in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+
+    assert sorted(answer.status for answer in answers) == [200] * 7 + [201]
+    assert len({answer.body["order_id"] for answer in answers}) == 1
+
+
+@pytest.mark.parametrize(("api_key", "status"), [(None, 401), ("wrong-key", 401)])
+def test_without_a_valid_key_nothing_gets_in(local_stack, api_key, status):
+    answer = local_stack.request("POST", "/orders", order_payload(), api_key=api_key)
+
+    assert answer.status == status
+    assert "x-api-key" in answer.body["message"]
+
+
+def test_a_channel_cannot_read_another_channels_order(local_stack):
+    created = local_stack.request("POST", "/orders", unique_order_payload(), api_key=WEB_KEY)
+
+    other = local_stack.request("GET", f"/orders/{created.body['order_id']}", api_key="local-shopify-key")
+    admin = local_stack.request("GET", f"/orders/{created.body['order_id']}", api_key="local-admin-key")
+
+    assert (other.status, admin.status) == (403, 200)
+
+
+def test_bad_input_over_http_is_a_4xx_naming_the_field(local_stack):
+    malformed = local_stack.request("POST", "/orders", raw=b"{oops", api_key=WEB_KEY)
+    wrong_total = local_stack.request("POST", "/orders", unique_order_payload(total="1.00"), api_key=WEB_KEY)
+
+    assert malformed.status == 400
+    assert wrong_total.status == 422 and wrong_total.body["errors"][0]["field"] == "total"
+
+
+def test_unknown_routes_answer_as_api_gateway_does(local_stack):
+    assert local_stack.request("GET", "/nowhere", api_key=WEB_KEY).status == 403
+
+
+@pytest.mark.parametrize("sig", [signal.SIGTERM])
+def test_a_signal_stops_the_stack_cleanly(sig):
+    stack = start_local_stack()
+
+    assert stop_local_stack(stack, sig) == 0
