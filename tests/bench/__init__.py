@@ -1,0 +1,1 @@
+"""`make bench`: speed and cost figures. Benchmarks print figures; they are not timed tests."""

@@ -1,0 +1,84 @@
+"""Cold start of a handler (import + init), as a ratio to `import boto3; boto3.client("dynamodb")`.
+
+Each sample is a fresh interpreter that times only the import of the handler module (its
+init included: clients, settings, the Chalice app); interpreter start-up is left out on
+both sides. Baseline and handler samples alternate, so drift hits both alike.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import statistics
+import subprocess
+import sys
+from pathlib import Path
+
+from tests.bench.figures import Figure
+
+ROOT = Path(__file__).resolve().parents[2]
+SAMPLES = 15
+
+_BASELINE = """
+import time
+started = time.perf_counter()
+import boto3
+boto3.client("dynamodb")
+print(time.perf_counter() - started)
+"""
+
+_HANDLER = """
+import importlib.util, sys, time
+started = time.perf_counter()
+spec = importlib.util.spec_from_file_location("handler_under_test", sys.argv[1])
+module = importlib.util.module_from_spec(spec)
+spec.loader.exec_module(module)
+print(time.perf_counter() - started)
+"""
+
+_ENVIRONMENT = {
+    "AWS_DEFAULT_REGION": "us-east-1",
+    "AWS_ACCESS_KEY_ID": "bench",
+    "AWS_SECRET_ACCESS_KEY": "bench",
+    "OMS_STAGE": "dev",
+    "OMS_ORDERS_TABLE": "Orders",
+    "OMS_API_KEYS_PATH": "/oms/dev/api-keys",
+    "POWERTOOLS_METRICS_NAMESPACE": "OMS",
+    "POWERTOOLS_SERVICE_NAME": "bench",
+}
+
+
+def _seconds(code: str, *arguments: str) -> float:
+    environment = {**os.environ, **_ENVIRONMENT}
+    environment.pop("AWS_ENDPOINT_URL", None)
+    result = subprocess.run(
+        [sys.executable, "-c", code, *arguments], capture_output=True, text=True, check=True, env=environment
+    )
+    return float(result.stdout.strip().splitlines()[-1])
+
+
+def measure(function_dir: str) -> tuple[float, float]:
+    """Median seconds of the baseline and of the handler's cold start."""
+    module = str(ROOT / "functions" / function_dir / "app.py")
+    baseline, handler = [], []
+    for _ in range(SAMPLES):
+        baseline.append(_seconds(_BASELINE))
+        handler.append(_seconds(_HANDLER, module))
+    return statistics.median(baseline), statistics.median(handler)
+
+
+def figures() -> list[Figure]:
+    baseline, intake = measure("intake")
+    _, authorizer = measure("authorizer")
+    return [
+        Figure("cold_start_ratio_intake", round(intake / baseline, 2), "x", "<= 1.5",
+               f"intake {intake * 1000:.0f} ms vs boto3 + DynamoDB client {baseline * 1000:.0f} ms"),
+        Figure("cold_start_ms_intake", round(intake * 1000), "ms"),
+        Figure("cold_start_ms_baseline", round(baseline * 1000), "ms"),
+        Figure("cold_start_ratio_authorizer", round(authorizer / baseline, 2), "x", "",
+               f"authorizer {authorizer * 1000:.0f} ms; runs once per key per cache period"),
+    ]
+
+
+if __name__ == "__main__":
+    print(json.dumps([figure.as_json() for figure in figures()], indent=1))
