@@ -1,14 +1,18 @@
 """Cold start of a handler (import + init), as a ratio to `import boto3; boto3.client("dynamodb")`.
 
-Each sample is a fresh interpreter that times only the import of the handler module (its
-init included: clients, settings, the Chalice app); interpreter start-up is left out on
-both sides. Baseline and handler samples alternate, so drift hits both alike.
+Both sides import from the OmsLayer as `shared/Makefile` builds it for Lambda (built here
+for this machine), with no site-packages, as /opt/python is seen in Lambda: the dev
+virtualenv's 150 packages would slow every metadata scan. Each sample is a fresh
+interpreter timing only the imports (the handler's init included: clients, settings,
+the Chalice app). Baseline and handler samples alternate, so drift hits both alike.
 """
 
 from __future__ import annotations
 
 import json
 import os
+import platform
+import shutil
 import statistics
 import subprocess
 import sys
@@ -20,7 +24,8 @@ ROOT = Path(__file__).resolve().parents[2]
 SAMPLES = 15
 
 _BASELINE = """
-import time
+import sys, time
+sys.path[0:0] = [sys.argv[1]]
 started = time.perf_counter()
 import boto3
 boto3.client("dynamodb")
@@ -29,8 +34,9 @@ print(time.perf_counter() - started)
 
 _HANDLER = """
 import importlib.util, sys, time
+sys.path[0:0] = [sys.argv[1]]
 started = time.perf_counter()
-spec = importlib.util.spec_from_file_location("handler_under_test", sys.argv[1])
+spec = importlib.util.spec_from_file_location("handler_under_test", sys.argv[2])
 module = importlib.util.module_from_spec(spec)
 spec.loader.exec_module(module)
 print(time.perf_counter() - started)
@@ -52,24 +58,38 @@ def _seconds(code: str, *arguments: str) -> float:
     environment = {**os.environ, **_ENVIRONMENT}
     environment.pop("AWS_ENDPOINT_URL", None)
     result = subprocess.run(
-        [sys.executable, "-c", code, *arguments], capture_output=True, text=True, check=True, env=environment
+        [sys.executable, "-S", "-c", code, *arguments], capture_output=True, text=True, check=True, env=environment
     )
     return float(result.stdout.strip().splitlines()[-1])
 
 
-def measure(function_dir: str) -> tuple[float, float]:
+def build_layer() -> Path:
+    """The OmsLayer, built by its own Makefile for this machine's platform and Python."""
+    artifacts = ROOT / "build" / "bench-layer"
+    shutil.rmtree(artifacts, ignore_errors=True)
+    subprocess.run(
+        ["make", "--silent", "-C", str(ROOT / "shared"), "build-OmsLayer", f"ARTIFACTS_DIR={artifacts}",
+         f"PYTHON={sys.executable}", f"PLATFORM=manylinux2014_{platform.machine()}",
+         f"PYTHON_VERSION={sys.version_info.major}.{sys.version_info.minor}"],
+        check=True, capture_output=True,
+    )
+    return artifacts / "python"
+
+
+def measure(layer: Path, function_dir: str) -> tuple[float, float]:
     """Median seconds of the baseline and of the handler's cold start."""
     module = str(ROOT / "functions" / function_dir / "app.py")
     baseline, handler = [], []
     for _ in range(SAMPLES):
-        baseline.append(_seconds(_BASELINE))
-        handler.append(_seconds(_HANDLER, module))
+        baseline.append(_seconds(_BASELINE, str(layer)))
+        handler.append(_seconds(_HANDLER, str(layer), module))
     return statistics.median(baseline), statistics.median(handler)
 
 
 def figures() -> list[Figure]:
-    baseline, intake = measure("intake")
-    _, authorizer = measure("authorizer")
+    layer = build_layer()
+    baseline, intake = measure(layer, "intake")
+    _, authorizer = measure(layer, "authorizer")
     return [
         Figure("cold_start_ratio_intake", round(intake / baseline, 2), "x", "<= 1.5",
                f"intake {intake * 1000:.0f} ms vs boto3 + DynamoDB client {baseline * 1000:.0f} ms"),
