@@ -1,4 +1,5 @@
-"""`oms`: the project's command line. `oms local` runs the whole system on this machine."""
+"""`oms`: the project's command line. `oms local` runs the whole system on this machine;
+`oms keys` manages a stage's API keys."""
 
 from __future__ import annotations
 
@@ -8,6 +9,10 @@ import signal
 import sys
 import threading
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from infra.keys import IssuedKey
 
 
 def _local(arguments: argparse.Namespace) -> int:
@@ -42,6 +47,45 @@ ready: serving on {stack.url} (Ctrl-C stops)""",
     return 0
 
 
+def _keys(arguments: argparse.Namespace) -> int:
+    import boto3
+    from botocore.exceptions import BotoCoreError, ClientError
+
+    from infra import keys
+
+    keys_path = keys.keys_path(arguments.stage)
+    try:
+        ssm = boto3.client("ssm")
+        match arguments.action:
+            case "create":
+                principal = keys.principal_of(arguments.kind, arguments.channel, arguments.location)
+                _hand_over(keys.create_key(ssm, keys_path, principal))
+            case "rotate":
+                old, issued = keys.rotate_key(ssm, keys_path, arguments.reference)
+                _hand_over(issued)
+                print(f"the old key {old.short_digest} stays valid: once clients have switched to the new one, "
+                      f"run `oms keys revoke --stage {arguments.stage} {old.short_digest}`; "
+                      f"revocation takes effect within {keys.REVOCATION_DELAY}", file=sys.stderr)
+            case "revoke":
+                revoked = keys.revoke_key(ssm, keys_path, arguments.reference)
+                print(f"revoked {revoked.short_digest} ({revoked.principal_name}); "
+                      f"it stops working within {keys.REVOCATION_DELAY}", file=sys.stderr)
+            case "list":
+                for stored in keys.stored_keys(ssm, keys_path):
+                    print(stored.describe())
+    except (keys.KeyCommandError, BotoCoreError, ClientError) as error:
+        print(f"oms keys: error: {error}", file=sys.stderr)
+        return 1
+    return 0
+
+
+def _hand_over(issued: IssuedKey) -> None:
+    # The key alone on stdout, so `KEY=$(oms keys create ...)` captures it; the note goes to the terminal.
+    print(issued.key, flush=True)
+    print(f"API key for {issued.stored.principal_name} (digest {issued.stored.short_digest}): "
+          "it is shown only this once and cannot be shown again", file=sys.stderr)
+
+
 def _parser() -> argparse.ArgumentParser:
     from infra.local.stack import DEFAULT_TEMPLATE
 
@@ -54,6 +98,25 @@ def _parser() -> argparse.ArgumentParser:
                        help="port of moto's server (env OMS_MOTO_PORT; default 5000)")
     local.add_argument("--template", default=str(DEFAULT_TEMPLATE), help="the SAM template to run")
     local.set_defaults(run=_local)
+
+    keys = commands.add_parser("keys", help="create, rotate, revoke and list a stage's API keys (no deploy needed)",
+                               description="AWS credentials, region and endpoint (AWS_ENDPOINT_URL) come from "
+                                           "the environment, as for any AWS tool.")
+    stage = argparse.ArgumentParser(add_help=False)
+    stage.add_argument("--stage", default=os.environ.get("OMS_STAGE", "dev"),
+                       help="whose keys: /oms/<stage>/api-keys (env OMS_STAGE; default dev)")
+    actions = keys.add_subparsers(dest="action", required=True)
+    create = actions.add_parser("create", parents=[stage], help="issue a new key; prints it once")
+    create.add_argument("--kind", required=True, help="channel, location or admin")
+    create.add_argument("--channel", help="the channel a channel key speaks for, e.g. shopify")
+    create.add_argument("--location", help="the location a location key speaks for, e.g. store-sf")
+    rotate = actions.add_parser("rotate", parents=[stage],
+                                help="issue a new key for the same principal; the old one stays valid")
+    rotate.add_argument("reference", metavar="KEY_OR_DIGEST", help="the old key, its digest or a unique digest prefix")
+    revoke = actions.add_parser("revoke", parents=[stage], help="stop accepting a key")
+    revoke.add_argument("reference", metavar="KEY_OR_DIGEST", help="the key, its digest or a unique digest prefix")
+    actions.add_parser("list", parents=[stage], help="one line per key: digest prefix, principal, created")
+    keys.set_defaults(run=_keys)
     return parser
 
 

@@ -14,6 +14,7 @@ from aws_lambda_powertools.utilities.data_classes.api_gateway_authorizer_event i
     APIGatewayAuthorizerResponse,
 )
 
+from oms.access import resource_pattern, routes_for
 from oms.api_keys import principal_for_key
 
 KEYS_PATH = os.environ["OMS_API_KEYS_PATH"]
@@ -40,8 +41,12 @@ def handler(event: APIGatewayAuthorizerRequestEvent, context) -> dict:
         stage=arn.stage,
         context=principal.model_dump(exclude_none=True),
     )
-    # The verdict is cached per key across routes, so it must cover them all; each
-    # handler decides what this principal may touch.
-    response.allow_all_routes()
+    # The verdict is cached per key across routes, so it lists every route this kind of
+    # principal may call; API Gateway refuses the rest with a 403.
+    routes = routes_for(principal.kind)
+    for method, resource in routes:
+        response.allow_route(method, resource_pattern(resource))
+    if not routes:  # a valid key of a kind no route serves yet
+        response.deny_all_routes()
     logger.info("authorised", extra={"principal": principal.name})
     return response.asdict()

@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from oms.api_keys import parameter_name
+from infra.keys import store_key
 from oms.models import CHANNELS, Location, Stock
 from oms.principals import Principal
 from oms.store.inventory import InventoryStore
@@ -30,12 +30,7 @@ def local_credentials() -> dict[str, Principal]:
 
 def seed_api_keys(ssm, keys_path: str) -> None:
     for key, principal in local_credentials().items():
-        ssm.put_parameter(
-            Name=parameter_name(keys_path, key),
-            Value=principal.model_dump_json(exclude_none=True),
-            Type="SecureString",
-            Overwrite=True,
-        )
+        store_key(ssm, keys_path, key, principal)
 
 
 def seed_inventory(inventory: InventoryStore, data_file: Path = DEMO_DATA) -> None:

@@ -2,30 +2,41 @@
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, model_validator
+from pydantic import BaseModel, ConfigDict, StringConstraints, model_validator
 
 from oms.models import Channel
 
+Kind = Literal["channel", "location", "admin"]
+LocationId = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9-]{0,63}$")]
+
 
 class Principal(BaseModel):
-    """Carried from the authorizer to the handlers in API Gateway's authorizer context."""
+    """Carried from the authorizer to the handlers in API Gateway's authorizer context.
+
+    A channel key is scoped to its channel's orders, a location key to its location's
+    shipments; an admin key runs operations (stock, reports, review, erasure).
+    """
 
     model_config = ConfigDict(extra="ignore", frozen=True)
 
-    kind: Literal["channel", "admin"]
+    kind: Kind
     channel: Channel | None = None
+    location_id: LocationId | None = None
 
     @model_validator(mode="after")
-    def _channel_iff_channel_principal(self) -> Principal:
+    def _scope_matches_kind(self) -> Principal:
         if (self.kind == "channel") != (self.channel is not None):
             raise ValueError("a channel principal names its channel, and only it does")
+        if (self.kind == "location") != (self.location_id is not None):
+            raise ValueError("a location principal names its location, and only it does")
         return self
 
     @property
     def name(self) -> str:
-        return f"channel:{self.channel}" if self.kind == "channel" else self.kind
+        scope = self.channel or self.location_id
+        return f"{self.kind}:{scope}" if scope else self.kind
 
     def may_read_channel(self, channel: str) -> bool:
         return self.kind == "admin" or self.channel == channel

@@ -14,18 +14,27 @@ def authorizer(deployed):
     return deployed.function("AuthorizerFunction").invoke
 
 
-def test_a_channel_key_becomes_that_channel_for_every_route(authorizer):
+API = "arn:aws:execute-api:us-east-1:123456789012:abc123/dev"
+
+
+def allowed(verdict: dict) -> set[str]:
+    return {resource for statement in verdict["policyDocument"]["Statement"] if statement["Effect"] == "Allow"
+            for resource in statement["Resource"]}
+
+
+def test_a_channel_key_becomes_that_channel_allowed_only_the_channel_routes(authorizer):
     verdict = authorizer(authorizer_request(channel_key("shopify")))
 
     assert verdict["principalId"] == "channel:shopify"
     assert verdict["context"] == {"kind": "channel", "channel": "shopify"}
-    (statement,) = verdict["policyDocument"]["Statement"]
-    assert statement["Effect"] == "Allow"
-    assert statement["Resource"] == ["arn:aws:execute-api:us-east-1:123456789012:abc123/dev/*/*"]
+    assert allowed(verdict) == {f"{API}/POST/orders", f"{API}/GET/orders/*"}
 
 
-def test_the_admin_key_becomes_the_admin(authorizer):
-    assert authorizer(authorizer_request(ADMIN_KEY))["context"] == {"kind": "admin"}
+def test_the_admin_key_becomes_the_admin_allowed_only_the_admin_routes(authorizer):
+    verdict = authorizer(authorizer_request(ADMIN_KEY))
+
+    assert verdict["context"] == {"kind": "admin"}
+    assert allowed(verdict) == {f"{API}/GET/orders/*", f"{API}/DELETE/customers/*"}
 
 
 def test_the_header_name_is_case_insensitive(authorizer):

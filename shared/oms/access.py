@@ -1,0 +1,43 @@
+"""Which kind of principal may call which route: the one table every route is declared in.
+
+The authorizer turns it into the IAM policy API Gateway enforces (and caches per key),
+and handlers check it again. Scoping within a kind (a channel's own orders, a store's
+own shipments) is the handler's to decide, since only it sees the resource.
+"""
+
+from __future__ import annotations
+
+from pydantic import ValidationError
+
+from oms.principals import Kind, Principal
+
+# (method, resource as template.yaml declares it) -> kinds that may call it
+ROUTES: dict[tuple[str, str], frozenset[Kind]] = {
+    ("POST", "/orders"): frozenset({"channel"}),
+    ("GET", "/orders/{order_id}"): frozenset({"channel", "admin"}),
+    ("DELETE", "/customers/{email_hash}"): frozenset({"admin"}),
+}
+
+
+def routes_for(kind: Kind) -> list[tuple[str, str]]:
+    return sorted(route for route, kinds in ROUTES.items() if kind in kinds)
+
+
+def may_call(principal: Principal, method: str, resource: str) -> bool:
+    return principal.kind in ROUTES.get((method.upper(), resource), frozenset())
+
+
+def resource_pattern(resource: str) -> str:
+    """A route as an execute-api ARN path: each {parameter} matches any one value."""
+    return "/".join("*" if part.startswith("{") else part for part in resource.split("/"))
+
+
+def caller(request_context: dict) -> Principal | None:
+    """The principal API Gateway's authorizer resolved, if it may call this route at all."""
+    try:
+        principal = Principal.model_validate(request_context.get("authorizer") or {})
+    except ValidationError:
+        return None
+    if not may_call(principal, request_context.get("httpMethod", ""), request_context.get("resourcePath", "")):
+        return None
+    return principal
