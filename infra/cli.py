@@ -86,6 +86,27 @@ def _hand_over(issued: IssuedKey) -> None:
           "it is shown only this once and cannot be shown again", file=sys.stderr)
 
 
+def _customers(arguments: argparse.Namespace) -> int:
+    import boto3
+
+    from infra.customers import ErasureFailed, email_hash, erase
+    from oms.pii import mask_email
+
+    if not arguments.admin_key:
+        print("oms customers: error: an admin key is needed (--admin-key or OMS_ADMIN_KEY)", file=sys.stderr)
+        return 1
+    customer = email_hash(boto3.client("secretsmanager"), arguments.hash_secret, arguments.email)
+    try:
+        erasure = erase(arguments.api_url, arguments.admin_key, customer)
+    except ErasureFailed as error:
+        print(f"oms customers: error: {error}", file=sys.stderr)
+        return 1
+    print(f"erased the personal data of {mask_email(arguments.email)} from {len(erasure.erased_orders)} order(s)")
+    for order_id in erasure.erased_orders:
+        print(f"  {order_id}")
+    return 0
+
+
 def _parser() -> argparse.ArgumentParser:
     from infra.local.stack import DEFAULT_TEMPLATE
 
@@ -117,6 +138,20 @@ def _parser() -> argparse.ArgumentParser:
     revoke.add_argument("reference", metavar="KEY_OR_DIGEST", help="the key, its digest or a unique digest prefix")
     actions.add_parser("list", parents=[stage], help="one line per key: digest prefix, principal, created")
     keys.set_defaults(run=_keys)
+
+    customers = commands.add_parser("customers", help="a customer's personal data")
+    customer_actions = customers.add_subparsers(dest="action", required=True)
+    erase = customer_actions.add_parser(
+        "erase", help="erase a customer's personal data from all their orders (right to erasure)",
+        description="Hashes EMAIL with the stage's hash secret (AWS credentials from the environment) and asks "
+                    "the API to erase every order of that customer.")
+    erase.add_argument("email")
+    erase.add_argument("--api-url", default=os.environ.get("OMS_API_URL", "http://127.0.0.1:3000"),
+                       help="the OMS API (env OMS_API_URL; default the local stack)")
+    erase.add_argument("--admin-key", default=os.environ.get("OMS_ADMIN_KEY"), help="an admin key (env OMS_ADMIN_KEY)")
+    erase.add_argument("--hash-secret", default=os.environ.get("OMS_PII_HASH_SECRET", "oms-local-PiiHashSecret"),
+                       help="the stack's PiiHashSecretArn output (env OMS_PII_HASH_SECRET; default the local stack's)")
+    customers.set_defaults(run=_customers)
     return parser
 
 

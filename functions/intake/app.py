@@ -4,26 +4,32 @@ The API key authorizer has already resolved the caller; this handler only decide
 that principal may touch.
 """
 
-import json
 import os
 
 import boto3
 from aws_lambda_powertools import Logger
 from aws_lambda_powertools.logging import correlation_paths
 from aws_lambda_powertools.metrics import MetricUnit, single_metric
+from aws_lambda_powertools.utilities import parameters
 from chalice import Chalice, Response
 from pydantic import ValidationError
 
+from oms.access import caller
 from oms.intake import Outcome, receive_order
+from oms.json_body import BodyRejected, parse_json_object
 from oms.models import OrderSubmission, field_errors
-from oms.principals import Principal
+from oms.pii import CustomerHashes, DataKeys, PiiVault
 from oms.settings import IntakeSettings
 from oms.store.orders import OrderStore
 
 settings = IntakeSettings.model_validate(dict(os.environ))
 logger = Logger()
 app = Chalice(app_name="oms-intake")
-orders = OrderStore(settings.orders_table, boto3.client("dynamodb"))
+vault = PiiVault(
+    DataKeys(boto3.client("kms"), settings.pii_key_id),
+    CustomerHashes(lambda: parameters.get_secret(settings.pii_hash_secret, max_age=3600).encode()),
+)
+orders = OrderStore(settings.orders_table, boto3.client("dynamodb"), vault)
 
 _STATUS_BY_OUTCOME = {Outcome.CREATED: 201, Outcome.DUPLICATE: 200, Outcome.CONFLICT: 409}
 
@@ -35,26 +41,15 @@ def _problem(status: int, message: str, errors: list[dict] | None = None, **extr
     return Response(body=body, status_code=status)
 
 
-def _principal() -> Principal | None:
-    try:
-        return Principal.model_validate(app.current_request.context.get("authorizer") or {})
-    except ValidationError:
-        return None
-
-
 @app.route("/orders", methods=["POST"])
 def post_order() -> Response:
-    principal = _principal()
+    principal = caller(app.current_request.context)
     if principal is None:
-        return _problem(401, "missing or unknown x-api-key")
-    if principal.kind != "channel":
-        return _problem(403, "only a channel's key may post orders; the key decides the channel")
+        return _problem(403, "this key may not call this route")
     try:
-        payload = json.loads(app.current_request.raw_body or b"")
-    except ValueError as error:
-        return _problem(400, "body is not valid JSON", [{"field": "body", "problem": str(error)}])
-    if not isinstance(payload, dict):
-        return _problem(422, "order is invalid", [{"field": "body", "problem": "must be a JSON object"}])
+        payload = parse_json_object(app.current_request.raw_body)
+    except BodyRejected as rejected:
+        return _problem(rejected.status, rejected.message, rejected.errors)
     try:
         submission = OrderSubmission.model_validate(payload)
     except ValidationError as error:
@@ -81,9 +76,9 @@ def post_order() -> Response:
 
 @app.route("/orders/{order_id}", methods=["GET"])
 def get_order(order_id: str) -> Response:
-    principal = _principal()
+    principal = caller(app.current_request.context)
     if principal is None:
-        return _problem(401, "missing or unknown x-api-key")
+        return _problem(403, "this key may not call this route")
     order = orders.get(order_id) if order_id.startswith("ord_") else None
     if order is None:
         return _problem(404, f"no order {order_id}")

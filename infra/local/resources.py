@@ -8,6 +8,8 @@ CloudFormation.
 from __future__ import annotations
 
 import json
+import secrets
+import string
 from typing import Any
 
 import boto3
@@ -64,6 +66,12 @@ class LocalResources:
             self._create_topic(logical_id, properties)
         for logical_id, properties in self.template.resources_of("AWS::SSM::Parameter").items():
             self._put_parameter(logical_id, properties)
+        for logical_id, properties in self.template.resources_of("AWS::KMS::Key").items():
+            self._create_key(logical_id, properties)
+        for logical_id, properties in self.template.resources_of("AWS::KMS::Alias").items():
+            self._create_alias(logical_id, properties)
+        for logical_id, properties in self.template.resources_of("AWS::SecretsManager::Secret").items():
+            self._create_secret(logical_id, properties)
         return self.intrinsics
 
     def _resolve(self, value: Any) -> Any:
@@ -129,3 +137,30 @@ class LocalResources:
             Overwrite=True,
         )
         self.physical[logical_id] = Physical(name, {"Type": properties.get("Type", "String"), "Value": value})
+
+    def _create_key(self, logical_id: str, properties: dict) -> None:
+        # The key policy names roles SAM generates at deploy time; moto enforces no key
+        # policy, so the local key is created without one.
+        description = self._resolve(properties.get("Description", logical_id))
+        key = self.client("kms").create_key(Description=description)["KeyMetadata"]
+        if properties.get("EnableKeyRotation"):
+            self.client("kms").enable_key_rotation(KeyId=key["KeyId"])
+        self.physical[logical_id] = Physical(key["KeyId"], {"Arn": key["Arn"], "KeyId": key["KeyId"]})
+
+    def _create_alias(self, logical_id: str, properties: dict) -> None:
+        properties = self._resolve(properties)
+        self.client("kms").create_alias(AliasName=properties["AliasName"], TargetKeyId=properties["TargetKeyId"])
+        self.physical[logical_id] = Physical(properties["AliasName"])
+
+    def _create_secret(self, logical_id: str, properties: dict) -> None:
+        properties = self._resolve(properties)
+        name = properties.get("Name", physical_name(logical_id))
+        if "SecretString" in properties:
+            value = properties["SecretString"]
+        else:
+            length = int(properties.get("GenerateSecretString", {}).get("PasswordLength", 32))
+            value = "".join(secrets.choice(string.ascii_letters + string.digits) for _ in range(length))
+        arn = self.client("secretsmanager").create_secret(
+            Name=name, SecretString=value, Description=properties.get("Description", "")
+        )["ARN"]
+        self.physical[logical_id] = Physical(arn, {"Id": arn})

@@ -194,9 +194,11 @@ class OrderStatus(StrEnum):
 
 
 class HistoryEvent(_Model):
+    """Who did what to an order, when and why; a status change names both ends."""
+
     at: UtcTime
     actor: Text
-    to_status: OrderStatus
+    to_status: OrderStatus | None = None
     from_status: OrderStatus | None = None
     reason: Text | None = None
 
@@ -275,6 +277,9 @@ class Order(OrderSubmission):
     created_at: UtcTime
     updated_at: UtcTime
     history: tuple[HistoryEvent, ...] = ()
+    # Set when the customer's personal data was erased; the order still counts in reports.
+    erased_at: UtcTime | None = None
+    customer: Customer | None = None
 
     @field_validator("placed_at")
     @classmethod

@@ -6,7 +6,16 @@ from pydantic import BaseModel, ConfigDict, Field
 
 
 class IntakeSettings(BaseModel):
-    model_config = ConfigDict(frozen=True, populate_by_name=True)
+    model_config = ConfigDict(frozen=True)
 
     orders_table: str = Field(alias="OMS_ORDERS_TABLE", min_length=1)
     metrics_namespace: str = Field(alias="POWERTOOLS_METRICS_NAMESPACE", min_length=1)
+    pii_key_id: str = Field(alias="OMS_PII_KEY_ID", min_length=1)
+    pii_hash_secret: str = Field(alias="OMS_PII_HASH_SECRET", min_length=1)
+
+
+class PrivacySettings(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+    orders_table: str = Field(alias="OMS_ORDERS_TABLE", min_length=1)
+    retention_days: int = Field(alias="OMS_PII_RETENTION_DAYS", ge=1)

@@ -86,3 +86,26 @@ def test_a_signal_stops_the_stack_cleanly(sig):
     stack = start_local_stack()
 
     assert stop_local_stack(stack, sig) == 0
+
+
+def test_an_operator_erases_a_customer_from_the_command_line(local_stack, capsys):
+    import os
+    from unittest import mock
+
+    from infra.cli import main
+
+    email = f"erase-me-{os.getpid()}@example.com"
+    customer = {"name": "Erin Example", "email": email}
+    created = local_stack.request("POST", "/orders", unique_order_payload(customer=customer), api_key=WEB_KEY)
+    moto_url = next(line.split()[1] for line in local_stack.output if line.strip().startswith("moto"))
+
+    with mock.patch.dict(os.environ, {"AWS_ENDPOINT_URL": moto_url, "AWS_ACCESS_KEY_ID": "local",
+                                      "AWS_SECRET_ACCESS_KEY": "local"}):
+        status = main(["customers", "erase", email.upper(), "--api-url", local_stack.url,
+                       "--admin-key", "local-admin-key"])
+
+    printed = capsys.readouterr().out
+    assert status == 0 and created.body["order_id"] in printed
+    assert email not in printed.lower() and "E***@example.com" in printed
+    order = local_stack.request("GET", f"/orders/{created.body['order_id']}", api_key=WEB_KEY).body
+    assert order["customer"] is None

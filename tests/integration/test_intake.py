@@ -98,8 +98,10 @@ def test_bad_input_is_refused_by_field_and_nothing_is_written(deployed, intake, 
     assert deployed.items("OrdersTable") == []
 
 
-def test_without_a_principal_the_answer_is_401(deployed, intake):
-    assert post(intake, order_payload(), principal={})["statusCode"] == 401
+def test_without_a_principal_from_the_authorizer_nothing_is_done(deployed, intake):
+    # API Gateway answers 401 before the handler runs; a handler reached without one refuses.
+    assert post(intake, order_payload(), principal={})["statusCode"] == 403
+    assert deployed.items("OrdersTable") == []
 
 
 def test_an_admin_key_cannot_post_an_order_for_some_channel(deployed, intake):

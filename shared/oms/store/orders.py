@@ -14,10 +14,11 @@ from typing import Any
 from boto3.dynamodb.types import TypeDeserializer, TypeSerializer
 
 from oms.models import HistoryEvent, Order, OrderLine
+from oms.pii import PiiVault, erase
 
 _HEADER = "ORDER"
 _UNIQUE = "CHANNEL_ORDER"
-_KEY_ATTRIBUTES = frozenset({"pk", "sk", "entity", "status_key", "order_number_key", "fingerprint"})
+_KEY_ATTRIBUTES = frozenset({"pk", "sk", "entity", "status_key", "order_number_key", "customer_key", "fingerprint"})
 _TRANSACTION_ATTEMPTS = 4
 
 _serializer = TypeSerializer()
@@ -30,6 +31,10 @@ def _order_pk(order_id: str) -> str:
 
 def _channel_order_pk(channel: str, channel_order_id: str) -> str:
     return f"CHANNEL_ORDER#{channel}#{channel_order_id}"
+
+
+def _customer_key(email_hash: str) -> str:
+    return f"CUSTOMER#{email_hash}"
 
 
 def order_number_key(order_number: str) -> str:
@@ -59,9 +64,12 @@ class StoredOrder:
 
 
 class OrderStore:
-    def __init__(self, table_name: str, client: Any):
+    """Orders as the domain sees them; PII is sealed on the way in and opened on the way out."""
+
+    def __init__(self, table_name: str, client: Any, vault: PiiVault):
         self._table = table_name
         self._client = client
+        self._vault = vault
 
     def create_once(self, order: Order, fingerprint: str) -> StoredOrder:
         """Writes the order unless its channel order exists; then returns the existing one.
@@ -100,7 +108,7 @@ class OrderStore:
             return None
         return Order.model_validate(
             {
-                **_without_keys(header),
+                **self._vault.open(order_id, _without_keys(header)),
                 "lines": [_without_keys(line) for line in lines],
                 "history": [_without_keys(event) for event in history],
             }
@@ -128,13 +136,14 @@ class OrderStore:
 
     def _order_items(self, order: Order, fingerprint: str) -> list[dict]:
         pk = _order_pk(order.order_id)
-        header = order.model_dump(exclude={"lines", "history"}, exclude_none=True)
+        header = self._vault.seal(order.order_id, order.model_dump(exclude={"lines", "history"}, exclude_none=True))
         header.update(
             pk=pk,
             sk=_HEADER,
             entity="order",
             status_key=f"STATUS#{order.status}",
             order_number_key=order_number_key(order.channel_order_number) if order.channel_order_number else None,
+            customer_key=_customer_key(header["customer"]["email_hash"]) if header.get("customer") else None,
         )
         uniqueness = {
             "pk": _channel_order_pk(order.channel, order.channel_order_id),
@@ -169,3 +178,62 @@ def _line_item(pk: str, number: int, line: OrderLine) -> dict[str, Any]:
 def _history_item(pk: str, number: int, event: HistoryEvent) -> dict[str, Any]:
     attributes = event.model_dump(exclude_none=True)
     return {"pk": pk, "sk": f"HISTORY#{attributes['at']}#{number:04d}", "entity": "history", **attributes}
+
+
+class OrderErasure:
+    """Erases a customer's personal data from their orders; needs no right to decrypt it."""
+
+    def __init__(self, table_name: str, client: Any):
+        self._table = table_name
+        self._client = client
+
+    def orders_of_customer(self, email_hash: str) -> list[str]:
+        return self._order_ids(
+            IndexName="ByCustomer",
+            KeyConditionExpression="customer_key = :customer",
+            ExpressionAttributeValues={":customer": {"S": _customer_key(email_hash)}},
+        )
+
+    def delivered_before(self, cutoff: str) -> list[str]:
+        return self._order_ids(
+            IndexName="ByStatus",
+            KeyConditionExpression="status_key = :status AND updated_at < :cutoff",
+            ExpressionAttributeValues={":status": {"S": "STATUS#delivered"}, ":cutoff": {"S": cutoff}},
+        )
+
+    def erase(self, order_id: str, event: HistoryEvent) -> bool:
+        """Erases one order once; False when there was nothing (left) to erase."""
+        for _ in range(_TRANSACTION_ATTEMPTS):
+            item = self._client.get_item(
+                TableName=self._table, Key={"pk": {"S": _order_pk(order_id)}, "sk": {"S": _HEADER}}, ConsistentRead=True
+            ).get("Item")
+            if item is None or "erased_at" in item:
+                return False
+            header = _from_item(item)
+            header.pop("customer_key", None)
+            erased = {**erase(header), "erased_at": event.model_dump()["at"]}
+            try:
+                self._client.transact_write_items(TransactItems=[
+                    {"Put": {
+                        "TableName": self._table,
+                        "Item": _to_item(erased),
+                        # Optimistic: a concurrent status change re-reads, never gets overwritten.
+                        "ConditionExpression": "updated_at = :seen AND attribute_not_exists(erased_at)",
+                        "ExpressionAttributeValues": {":seen": {"S": header["updated_at"]}},
+                    }},
+                    {"Put": {"TableName": self._table, "Item": _to_item(_history_item(_order_pk(order_id), 0, event))}},
+                ])
+                return True
+            except self._client.exceptions.TransactionCanceledException:
+                continue
+        raise RuntimeError(f"order {order_id} kept changing while being erased")
+
+    def _order_ids(self, **query: Any) -> list[str]:
+        request = {"TableName": self._table, **query}
+        order_ids = []
+        while True:
+            page = self._client.query(**request)
+            order_ids += [item["pk"]["S"].removeprefix("ORDER#") for item in page["Items"]]
+            if "LastEvaluatedKey" not in page:
+                return order_ids
+            request["ExclusiveStartKey"] = page["LastEvaluatedKey"]

@@ -1,0 +1,44 @@
+"""Privacy: erases a customer's personal data on an admin's request (DELETE /customers/{email_hash})
+and, once a day, from orders delivered longer ago than the retention period."""
+
+import os
+import re
+
+import boto3
+from aws_lambda_powertools import Logger
+from aws_lambda_powertools.logging import correlation_paths
+from chalice import Chalice, Response
+
+from oms.access import caller
+from oms.erasure import erase_customer, erase_expired
+from oms.settings import PrivacySettings
+from oms.store.orders import OrderErasure
+
+settings = PrivacySettings.model_validate(dict(os.environ))
+logger = Logger()
+app = Chalice(app_name="oms-privacy")
+orders = OrderErasure(settings.orders_table, boto3.client("dynamodb"))
+
+_EMAIL_HASH = re.compile(r"^[0-9a-f]{64}$")
+
+
+@app.route("/customers/{email_hash}", methods=["DELETE"])
+def erase(email_hash: str) -> Response:
+    principal = caller(app.current_request.context)
+    if principal is None:
+        return Response(body={"message": "this key may not call this route"}, status_code=403)
+    if not _EMAIL_HASH.match(email_hash):
+        return Response(body={"message": "email_hash must be 64 lowercase hex digits",
+                              "errors": [{"field": "email_hash", "problem": "not a keyed hash"}]}, status_code=400)
+    erased = erase_customer(email_hash, orders, actor=principal.name)
+    logger.info("customer erased", extra={"orders_erased": len(erased), "by": principal.name})
+    return Response(body={"erased_orders": erased}, status_code=200)
+
+
+@logger.inject_lambda_context(correlation_id_path=correlation_paths.API_GATEWAY_REST, clear_state=True)
+def handler(event: dict, context) -> dict:
+    if event.get("sweep") == "retention":
+        erased = erase_expired(orders, settings.retention_days)
+        logger.info("retention sweep", extra={"orders_erased": len(erased), "retention_days": settings.retention_days})
+        return {"erased_orders": len(erased)}
+    return app(event, context)
