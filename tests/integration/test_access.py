@@ -1,0 +1,83 @@
+"""Every route of template.yaml, walked through the gateway: who gets in, who is turned away.
+
+The credential a route requires is declared once, in oms.access.ROUTES; the authorizer
+turns it into the policy API Gateway enforces, and handlers scope within a kind.
+"""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from infra.keys import store_key
+from infra.local.gateway import LocalGateway
+from infra.local.seed import ADMIN_KEY, channel_key, seed_api_keys
+from oms.access import ROUTES
+from oms.principals import Principal
+from tests.factories import unique_order_payload
+
+LOCATION_KEY = "local-store-sf-key"
+OTHER_LOCATION_KEY = "local-store-nyc-key"
+KEY_OF_KIND = {"channel": channel_key("web"), "admin": ADMIN_KEY, "location": LOCATION_KEY}
+# Another principal of the same kind, for routes that scope within it.
+OTHER_OF_KIND = {"channel": channel_key("shopify"), "location": OTHER_LOCATION_KEY}
+
+
+@pytest.fixture
+def gateway(deployed):
+    keys_path = deployed.environment("AuthorizerFunction")["OMS_API_KEYS_PATH"]
+    ssm = deployed.client("ssm")
+    seed_api_keys(ssm, keys_path)
+    store_key(ssm, keys_path, LOCATION_KEY, Principal(kind="location", location_id="store-sf"))
+    store_key(ssm, keys_path, OTHER_LOCATION_KEY, Principal(kind="location", location_id="store-nyc"))
+    return LocalGateway(deployed.template, deployed.intrinsics, log=lambda *args, **kwargs: None)
+
+
+def call(gateway, method, path, key=None, body=None):
+    headers = [("content-type", "application/json")] + ([("x-api-key", key)] if key else [])
+    status, _, payload = gateway.handle(method, path, headers, json.dumps(body).encode() if body else b"")
+    return status, payload
+
+
+@pytest.fixture
+def web_order_id(gateway):
+    status, payload = call(gateway, "POST", "/orders", channel_key("web"), unique_order_payload())
+    assert status == 201
+    return json.loads(payload)["order_id"]
+
+
+def example_request(route, web_order_id) -> tuple[str, dict | None]:
+    values = {"order_id": web_order_id, "email_hash": "0" * 64}
+    path = route.resource.format(**values)
+    return path, unique_order_payload() if route.method in ("POST", "PUT") else None
+
+
+def test_every_template_route_declares_who_may_call_it(gateway):
+    template_routes = {(route.method, route.resource) for route in gateway.routes}
+
+    assert template_routes == set(ROUTES)
+
+
+def test_without_a_key_every_route_is_401(gateway, web_order_id):
+    for route in gateway.routes:
+        path, body = example_request(route, web_order_id)
+        assert call(gateway, route.method, path, None, body)[0] == 401, route.resource
+        assert call(gateway, route.method, path, "not-a-key", body)[0] == 401, route.resource
+
+
+def test_a_key_of_a_kind_the_route_does_not_serve_is_403(gateway, web_order_id):
+    for route in gateway.routes:
+        path, body = example_request(route, web_order_id)
+        for kind in set(KEY_OF_KIND) - ROUTES[(route.method, route.resource)]:
+            assert call(gateway, route.method, path, KEY_OF_KIND[kind], body)[0] == 403, (route.resource, kind)
+
+
+def test_the_right_key_gets_in_and_another_of_its_kind_does_not_touch_what_is_not_its(gateway, web_order_id):
+    for route in gateway.routes:
+        path, body = example_request(route, web_order_id)
+        for kind in ROUTES[(route.method, route.resource)]:
+            assert call(gateway, route.method, path, KEY_OF_KIND[kind], body)[0] not in (401, 403), (route.resource, kind)
+
+    other_channel = call(gateway, "GET", f"/orders/{web_order_id}", OTHER_OF_KIND["channel"])
+    assert other_channel[0] == 403
