@@ -3,9 +3,16 @@
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 
-from tests.bench import cold_start, ddb_requests, local_throughput
+# moto only: fake credentials, never a developer's real account (as tests/conftest.py).
+os.environ.update(AWS_ACCESS_KEY_ID="bench", AWS_SECRET_ACCESS_KEY="bench", AWS_DEFAULT_REGION="us-east-1",
+                  AWS_ACCOUNT_ID_ENDPOINT_MODE="disabled", POWERTOOLS_METRICS_NAMESPACE="OMS")
+for variable in ("AWS_ENDPOINT_URL", "AWS_PROFILE", "AWS_SESSION_TOKEN"):
+    os.environ.pop(variable, None)
+
+from tests.bench import cold_start, ddb_requests, local_throughput, pii_cost
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -14,6 +21,7 @@ def main() -> None:
     figures = [
         *cold_start.figures(),
         *ddb_requests.figures(ROOT / "template.yaml"),
+        *pii_cost.figures(),
         *local_throughput.figures(),
     ]
     width = max(len(figure.name) for figure in figures)

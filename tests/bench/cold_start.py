@@ -18,6 +18,10 @@ import subprocess
 import sys
 from pathlib import Path
 
+from moto import mock_aws
+
+from infra.local.resources import LocalResources
+from infra.local.template import Template
 from tests.bench.figures import Figure
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -42,21 +46,16 @@ spec.loader.exec_module(module)
 print(time.perf_counter() - started)
 """
 
-_ENVIRONMENT = {
-    "AWS_DEFAULT_REGION": "us-east-1",
-    "AWS_ACCESS_KEY_ID": "bench",
-    "AWS_SECRET_ACCESS_KEY": "bench",
-    "OMS_STAGE": "dev",
-    "OMS_ORDERS_TABLE": "Orders",
-    "OMS_API_KEYS_PATH": "/oms/dev/api-keys",
-    "POWERTOOLS_METRICS_NAMESPACE": "OMS",
-    "POWERTOOLS_SERVICE_NAME": "bench",
-}
+def _environment(function_id: str) -> dict[str, str]:
+    """The function's environment as template.yaml gives it, resolved against moto."""
+    template = Template(ROOT / "template.yaml")
+    with mock_aws():
+        variables = template.function(function_id).environment(LocalResources(template).create_all())
+    credentials = {"AWS_DEFAULT_REGION": "us-east-1", "AWS_ACCESS_KEY_ID": "bench", "AWS_SECRET_ACCESS_KEY": "bench"}
+    return {**{k: v for k, v in os.environ.items() if k != "AWS_ENDPOINT_URL"}, **credentials, **variables}
 
 
-def _seconds(code: str, *arguments: str) -> float:
-    environment = {**os.environ, **_ENVIRONMENT}
-    environment.pop("AWS_ENDPOINT_URL", None)
+def _seconds(code: str, environment: dict[str, str], *arguments: str) -> float:
     result = subprocess.run(
         [sys.executable, "-S", "-c", code, *arguments], capture_output=True, text=True, check=True, env=environment
     )
@@ -76,20 +75,21 @@ def build_layer() -> Path:
     return artifacts / "python"
 
 
-def measure(layer: Path, function_dir: str) -> tuple[float, float]:
+def measure(layer: Path, function_id: str) -> tuple[float, float]:
     """Median seconds of the baseline and of the handler's cold start."""
-    module = str(ROOT / "functions" / function_dir / "app.py")
+    function = Template(ROOT / "template.yaml").function(function_id)
+    environment = _environment(function_id)
     baseline, handler = [], []
     for _ in range(SAMPLES):
-        baseline.append(_seconds(_BASELINE, str(layer)))
-        handler.append(_seconds(_HANDLER, str(layer), module))
+        baseline.append(_seconds(_BASELINE, environment, str(layer)))
+        handler.append(_seconds(_HANDLER, environment, str(layer), str(function.module_file)))
     return statistics.median(baseline), statistics.median(handler)
 
 
 def figures() -> list[Figure]:
     layer = build_layer()
-    baseline, intake = measure(layer, "intake")
-    _, authorizer = measure(layer, "authorizer")
+    baseline, intake = measure(layer, "IntakeFunction")
+    _, authorizer = measure(layer, "AuthorizerFunction")
     return [
         Figure("cold_start_ratio_intake", round(intake / baseline, 2), "x", "<= 1.5",
                f"intake {intake * 1000:.0f} ms vs boto3 + DynamoDB client {baseline * 1000:.0f} ms"),
