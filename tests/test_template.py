@@ -97,3 +97,14 @@ def test_the_layer_carries_the_run_time_dependencies_and_nothing_for_tests():
     # chalice is vendored as its runtime module alone by shared/Makefile, not installed whole.
     assert sorted(layer + ["chalice==1.34.0"]) == sorted(project["dependencies"])
     assert not any(re.match(r"(moto|pytest|cfn-lint|aws-sam-translator|rasa)", line) for line in layer)
+
+
+def test_only_the_functions_that_read_pii_may_use_its_key():
+    key = load_yaml(TEMPLATE)["Resources"]["PiiKey"]["Properties"]["KeyPolicy"]
+    using = [s for s in key["Statement"]
+             if {"kms:Decrypt", "kms:GenerateDataKey", "kms:Encrypt"} & set(s["Action"])]
+
+    principals = [p for s in using for p in (s["Principal"]["AWS"] if isinstance(s["Principal"]["AWS"], list)
+                                              else [s["Principal"]["AWS"]])]
+    assert principals == [{"Fn::GetAtt": ["IntakeFunctionRole", "Arn"]}]
+    assert all(s["Condition"]["StringEquals"]["kms:EncryptionContext:purpose"] == "oms-customer-pii" for s in using)
