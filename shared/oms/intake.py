@@ -10,7 +10,7 @@ from decimal import Decimal
 from enum import StrEnum
 
 from oms.ids import new_order_id
-from oms.models import HistoryEvent, Order, OrderStatus, OrderSubmission
+from oms.models import CHANNEL_DATA, HistoryEvent, Order, OrderStatus, OrderSubmission
 from oms.store.orders import OrderStore
 
 
@@ -53,7 +53,8 @@ def receive_order(
             "history": [
                 HistoryEvent(at=now, actor=f"channel:{channel}", to_status=OrderStatus.RECEIVED, reason="order received")
             ],
-        }
+        },
+        context=CHANNEL_DATA,  # the submission was validated as its route requires
     )
     content = fingerprint(submission)
     stored = orders.create_once(order, content)

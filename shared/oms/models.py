@@ -45,7 +45,20 @@ Money = Annotated[
     PlainSerializer(str, return_type=str, when_used="json"),
 ]
 Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
+SignedMoney = Annotated[
+    Decimal,
+    Field(max_digits=14, decimal_places=4),
+    PlainSerializer(str, return_type=str, when_used="json"),
+]
 Coordinate = Annotated[Decimal, Field(ge=-180, le=180, decimal_places=7)]
+# The validation context under which a channel's realities are accepted (no buyer email,
+# totals that do not add up): adapters build submissions with it, and orders already
+# accepted are read back with it. The canonical route validates without it.
+CHANNEL_DATA = {"channel_data": True}
+
+
+def _channel_data(info: ValidationInfo) -> bool:
+    return bool((info.context or {}).get("channel_data"))
 
 
 def _country_code(value: str) -> str:
@@ -80,9 +93,19 @@ class _Model(BaseModel):
 
 
 class Customer(_Model):
-    name: Text
-    email: Email
+    """The buyer. The canonical contract needs a name and an email; a channel's order may
+    lack them (a walk-in sale, a marketplace that masks the buyer), so adapters may not."""
+
+    name: Text | None = Field(default=None, validate_default=True)
+    email: Email | None = Field(default=None, validate_default=True)
     phone: E164Phone | None = None
+
+    @field_validator("name", "email")
+    @classmethod
+    def _required_on_the_canonical_route(cls, value: str | None, info: ValidationInfo) -> str | None:
+        if value is None and not _channel_data(info):
+            raise ValueError("Field required")
+        return value
 
 
 class Address(_Model):
@@ -213,7 +236,7 @@ class OrderSubmission(_Model):
     channel_order_number: Text | None = None
     placed_at: UtcTime
     currency: CurrencyCode
-    customer: Customer
+    customer: Customer | None = Field(default=None, validate_default=True)
     delivery: Delivery
     payment: Payment
     shipping_address: Address | None = Field(default=None, validate_default=True)
@@ -223,7 +246,18 @@ class OrderSubmission(_Model):
     shipping: Money = Decimal(0)
     tax: Money = Decimal(0)
     discount: Money = Decimal(0)
+    # What a channel's stated total differs from its own parts by. A channel that has taken
+    # the customer's money is not refused over its arithmetic: its adapter keeps the stated
+    # total and records the difference here. Never accepted on the canonical route.
+    total_discrepancy: SignedMoney | None = None
     total: Money
+
+    @field_validator("customer")
+    @classmethod
+    def _customer_required_on_the_canonical_route(cls, value: Customer | None, info: ValidationInfo) -> Customer | None:
+        if value is None and not _channel_data(info):
+            raise ValueError("Field required")
+        return value
 
     @field_validator("placed_at")
     @classmethod
@@ -251,14 +285,21 @@ class OrderSubmission(_Model):
             raise ValueError(f"subtotal {value} is not the sum of the lines, {_lines_net(lines)}")
         return _lines_net(lines)
 
+    @field_validator("total_discrepancy")
+    @classmethod
+    def _discrepancy_only_from_adapters(cls, value: Decimal | None, info: ValidationInfo) -> Decimal | None:
+        if value is not None and not _channel_data(info):
+            raise ValueError("set only by channel adapters")
+        return value
+
     @field_validator("total")
     @classmethod
     def _total_adds_up(cls, value: Decimal, info: ValidationInfo) -> Decimal:
         parts = [info.data.get(name) for name in ("lines", "shipping", "tax", "discount")]
-        if any(part is None for part in parts):
+        if any(part is None for part in parts) or "total_discrepancy" not in info.data:
             return value  # a part failed its own validation and is reported there
         lines, shipping, tax, discount = parts
-        expected = _lines_net(lines) + shipping + tax - discount
+        expected = _lines_net(lines) + shipping + tax - discount + (info.data["total_discrepancy"] or 0)
         if value != expected:
             raise ValueError(f"total {value} does not equal lines + shipping + tax - discount = {expected}")
         return value

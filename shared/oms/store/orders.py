@@ -13,7 +13,7 @@ from typing import Any
 
 from boto3.dynamodb.types import TypeDeserializer, TypeSerializer
 
-from oms.models import HistoryEvent, Order, OrderLine
+from oms.models import CHANNEL_DATA, HistoryEvent, Order, OrderLine
 from oms.pii import PiiVault, erase
 
 _HEADER = "ORDER"
@@ -111,7 +111,8 @@ class OrderStore:
                 **self._vault.open(order_id, _without_keys(header)),
                 "lines": [_without_keys(line) for line in lines],
                 "history": [_without_keys(event) for event in history],
-            }
+            },
+            context=CHANNEL_DATA,
         )
 
     def _existing(self, uniqueness: dict[str, Any]) -> StoredOrder:
