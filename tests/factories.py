@@ -34,7 +34,10 @@ def order_payload(**overrides: Any) -> dict:
 
 
 def unique_order_payload(**overrides: Any) -> dict:
-    return order_payload(channel_order_id=f"W-{uuid.uuid4().hex[:12]}", **overrides)
+    """A new order from a new customer, so per-customer screening limits stay out of the way."""
+    token = uuid.uuid4().hex[:12]
+    customer = {**_EXAMPLE_ORDER["customer"], "email": f"ada+{token}@example.com"}
+    return order_payload(**{"channel_order_id": f"W-{token}", "customer": customer, **overrides})
 
 
 def channel_principal(channel: str = "web") -> dict:

@@ -15,21 +15,33 @@ from chalice import Chalice, Response
 from pydantic import ValidationError
 
 from oms.access import caller
-from oms.intake import Outcome, receive_order
+from oms.channels import ChannelOrder, ChannelPayloadError, adapter_for
+from oms.intake import Outcome, Screening, receive_order
 from oms.json_body import BodyRejected, parse_json_object
 from oms.models import OrderSubmission, field_errors
 from oms.pii import CustomerHashes, DataKeys, PiiVault
+from oms.screening import ScreeningRules
 from oms.settings import IntakeSettings
+from oms.store.inventory import InventoryStore
 from oms.store.orders import OrderStore
+from oms.webhooks import verify
 
 settings = IntakeSettings.model_validate(dict(os.environ))
 logger = Logger()
 app = Chalice(app_name="oms-intake")
+dynamodb = boto3.client("dynamodb")
 vault = PiiVault(
     DataKeys(boto3.client("kms"), settings.pii_key_id),
     CustomerHashes(lambda: parameters.get_secret(settings.pii_hash_secret, max_age=3600).encode()),
 )
-orders = OrderStore(settings.orders_table, boto3.client("dynamodb"), vault)
+orders = OrderStore(settings.orders_table, dynamodb, vault)
+screening = Screening(
+    rules=lambda: ScreeningRules.model_validate(parameters.get_parameter(settings.screening_rules, transform="json",
+                                                                         max_age=60)),
+    orders=orders,
+    catalogue=InventoryStore(settings.inventory_table, dynamodb),
+    hashes=vault,
+)
 
 _STATUS_BY_OUTCOME = {Outcome.CREATED: 201, Outcome.DUPLICATE: 200, Outcome.CONFLICT: 409}
 
@@ -55,9 +67,55 @@ def post_order() -> Response:
     except ValidationError as error:
         return _problem(422, "order is invalid", field_errors(error))
 
-    receipt = receive_order(submission, principal.channel, orders)
+    return _received(receive_order(submission, principal.channel, orders, screening=screening))
+
+
+@app.route("/channels/{channel}/orders", methods=["POST"])
+def post_channel_order(channel: str) -> Response:
+    principal = caller(app.current_request.context)
+    if principal is None:
+        return _problem(403, "this key may not call this route")
+    adapter = adapter_for(channel)
+    if adapter is None:
+        return _problem(404, f"no channel {channel!r} posts its own format here; canonical orders go to POST /orders")
+    if principal.channel != channel:
+        return _problem(403, f"this key speaks for {principal.channel}, not {channel}")
+    request = app.current_request
+    if adapter.SIGNATURE and not verify(adapter.SIGNATURE, _webhook_secrets(channel), _notification_url(request),
+                                        request.raw_body or b"", dict(request.headers)):
+        logger.info("webhook signature refused", extra={"channel": channel})
+        return _problem(401, f"missing or wrong {adapter.SIGNATURE.header}")
+    try:
+        channel_order: ChannelOrder = adapter.to_channel_order(parse_json_object(request.raw_body))
+    except BodyRejected as rejected:
+        return _problem(rejected.status, rejected.message, rejected.errors)
+    except ChannelPayloadError as error:
+        return _problem(422, f"not a {channel} order", error.problems)
+    return _received(receive_order(channel_order.submission, channel, orders, screening=screening,
+                                   reported=channel_order))
+
+
+def _webhook_secrets(channel: str) -> list[str]:
+    """The channel's current signing secrets (two during a rotation); none if unconfigured."""
+    try:
+        secrets = parameters.get_parameter(f"{settings.webhook_secrets_path}/{channel}", decrypt=True,
+                                           transform="json", max_age=300)
+    except parameters.exceptions.GetParameterError:
+        logger.error("no webhook secret configured", extra={"channel": channel})
+        return []
+    return [secrets] if isinstance(secrets, str) else list(secrets)
+
+
+def _notification_url(request) -> str:
+    """The URL the channel posted to, as it signs it (Square): scheme, host, stage and path."""
+    headers = {name.lower(): value for name, value in request.headers.items()}
+    return f"{headers.get('x-forwarded-proto', 'https')}://{headers.get('host', '')}{request.context.get('path', '')}"
+
+
+def _received(receipt) -> Response:
     order = receipt.order
-    logger.info("order received", extra={"order_id": order.order_id, "channel": order.channel, "outcome": receipt.outcome})
+    logger.info("order received", extra={"order_id": order.order_id, "channel": order.channel,
+                                          "outcome": receipt.outcome, "status": order.status})
     metric = "OrdersReceived" if receipt.outcome == Outcome.CREATED else "DuplicateOrders"
     with single_metric(name=metric, unit=MetricUnit.Count, value=1, namespace=settings.metrics_namespace) as emitted:
         emitted.add_dimension(name="channel", value=order.channel)

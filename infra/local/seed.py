@@ -10,6 +10,7 @@ import json
 from pathlib import Path
 
 from infra.keys import store_key
+from oms.channels import NATIVE_FORMATS
 from oms.models import CHANNELS, Location, Stock
 from oms.principals import Principal
 from oms.store.inventory import InventoryStore
@@ -33,6 +34,17 @@ def seed_api_keys(ssm, keys_path: str) -> None:
         store_key(ssm, keys_path, key, principal)
 
 
+def webhook_secret(channel: str) -> str:
+    return f"local-{channel}-secret"
+
+
+def seed_webhook_secrets(ssm, secrets_path: str) -> None:
+    """Each signing channel's secret, as a JSON list: two during a rotation."""
+    for channel in NATIVE_FORMATS:
+        ssm.put_parameter(Name=f"{secrets_path}/{channel}", Value=json.dumps([webhook_secret(channel)]),
+                          Type="SecureString", Overwrite=True)
+
+
 def seed_inventory(inventory: InventoryStore, data_file: Path = DEMO_DATA) -> None:
     data = json.loads(data_file.read_text())
     for location in data["locations"]:
@@ -40,3 +52,14 @@ def seed_inventory(inventory: InventoryStore, data_file: Path = DEMO_DATA) -> No
     for row in data["stock"]:
         stock = Stock.model_validate(row)
         inventory.set_stock(stock.sku, stock.location_id, stock.on_hand, stock.safety_stock, stock.reorder_point)
+
+
+def seed_demo_data(template, intrinsics, resources) -> None:
+    """Local keys, webhook secrets and demo stock, wherever template.yaml's functions look for them."""
+    environment: dict[str, str] = {}
+    for function in template.functions():
+        environment.update(function.environment(intrinsics))
+    ssm = resources.client("ssm")
+    seed_api_keys(ssm, environment["OMS_API_KEYS_PATH"])
+    seed_webhook_secrets(ssm, environment["OMS_WEBHOOK_SECRETS_PATH"])
+    seed_inventory(InventoryStore(intrinsics.resolve({"Ref": "InventoryTable"}), resources.client("dynamodb")))

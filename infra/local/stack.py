@@ -15,9 +15,8 @@ from infra.local.moto_streams import bound_shard_iterators
 from infra.local.moto_transactions import roll_back_touched_items_only
 from infra.local.pump import Pump
 from infra.local.resources import LocalResources
-from infra.local.seed import seed_api_keys, seed_inventory
+from infra.local.seed import seed_demo_data
 from infra.local.template import REGION, Intrinsics, Template
-from oms.store.inventory import InventoryStore
 
 DEFAULT_TEMPLATE = Path(__file__).resolve().parents[2] / "template.yaml"
 
@@ -96,14 +95,7 @@ class LocalStack:
         return self
 
     def _seed(self, resources: LocalResources) -> None:
-        keys_path = next(
-            function.environment(self.intrinsics)["OMS_API_KEYS_PATH"]
-            for function in self.template.functions()
-            if "OMS_API_KEYS_PATH" in function.environment(self.intrinsics)
-        )
-        seed_api_keys(resources.client("ssm"), keys_path)
-        inventory_table = self.intrinsics.resolve({"Ref": "InventoryTable"})
-        seed_inventory(InventoryStore(inventory_table, resources.client("dynamodb")))
+        seed_demo_data(self.template, self.intrinsics, resources)
 
     def stop(self) -> None:
         if self.pump:

@@ -14,7 +14,11 @@ from oms.principals import Kind, Principal
 # (method, resource as template.yaml declares it) -> kinds that may call it
 ROUTES: dict[tuple[str, str], frozenset[Kind]] = {
     ("POST", "/orders"): frozenset({"channel"}),
+    ("POST", "/channels/{channel}/orders"): frozenset({"channel"}),
     ("GET", "/orders/{order_id}"): frozenset({"channel", "admin"}),
+    ("GET", "/orders"): frozenset({"admin"}),
+    ("POST", "/orders/{order_id}/approve"): frozenset({"admin"}),
+    ("POST", "/orders/{order_id}/cancel"): frozenset({"admin"}),
     ("DELETE", "/customers/{email_hash}"): frozenset({"admin"}),
 }
 

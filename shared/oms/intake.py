@@ -5,12 +5,17 @@ from __future__ import annotations
 import hashlib
 import json
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from enum import StrEnum
 
 from oms.ids import new_order_id
-from oms.models import CHANNEL_DATA, HistoryEvent, Order, OrderStatus, OrderSubmission
+from oms.channels import ChannelOrder
+from oms.models import CHANNEL_DATA, HistoryEvent, Order, OrderStatus, OrderSubmission, PaymentMethod
+from oms.pii import PiiVault
+from oms.screening import Decision, OrderFacts, ScreeningRules, screen
+from oms.store.inventory import InventoryStore
 from oms.store.orders import OrderStore
 
 
@@ -38,21 +43,74 @@ def _normalised_decimal(value: Decimal) -> str:
     return str(value.normalize())  # 48.180 and 48.18 are the same money
 
 
+@dataclass(frozen=True)
+class Screening:
+    """The lookups automatic approval needs, around the pure rules of oms.screening."""
+
+    rules: Callable[[], ScreeningRules]
+    orders: OrderStore
+    catalogue: InventoryStore
+    hashes: PiiVault
+
+    def decide(self, submission: OrderSubmission, now: datetime) -> Decision:
+        rules = self.rules()
+        customer, shipping, billing = submission.customer, submission.shipping_address, submission.billing_address
+        email_hash = self.hashes.email_hash(customer.email) if customer and customer.email else None
+        since = (now - timedelta(minutes=rules.per_customer_window_minutes)).isoformat(timespec="milliseconds")
+        recent = (self.orders.recent_orders_of_customer(email_hash, since.replace("+00:00", "Z"))
+                  if email_hash and rules.max_orders_per_customer else 0)
+        facts = OrderFacts(
+            total=submission.total,
+            currency=submission.currency,
+            payment_method=PaymentMethod(submission.payment.method),
+            billing_country=billing.country if billing else None,
+            shipping_country=shipping.country if shipping else None,
+            email_hash=email_hash,
+            address_hash=self.hashes.address_hash(shipping.line1, shipping.postal_code, shipping.country) if shipping else None,
+            recent_orders_of_customer=recent,
+            unknown_skus=self.catalogue.unknown_skus([line.sku for line in submission.lines]),
+            total_discrepancy=submission.total_discrepancy,
+        )
+        return screen(facts, rules)
+
+
 def receive_order(
-    submission: OrderSubmission, channel: str, orders: OrderStore, now: datetime | None = None
+    submission: OrderSubmission,
+    channel: str,
+    orders: OrderStore,
+    now: datetime | None = None,
+    *,
+    screening: Screening | None = None,
+    reported: ChannelOrder | None = None,
 ) -> Receipt:
+    """Stores the order once. An open order is screened (approved or held, with reasons);
+    one the channel reports as already cancelled, shipped, ... keeps that status."""
     now = now or datetime.now(UTC)
+    actor = f"channel:{channel}"
+    history = [HistoryEvent(at=now, actor=actor, to_status=OrderStatus.RECEIVED, reason="order received")]
+    status, reasons = OrderStatus.RECEIVED, ()
+    if reported and reported.status != OrderStatus.RECEIVED:
+        status = reported.status
+        history.append(HistoryEvent(at=now, actor=actor, from_status=OrderStatus.RECEIVED, to_status=status,
+                                    reason=f"the channel reports it {reported.channel_status or status}"))
+    elif screening:
+        decision = screening.decide(submission, now)
+        status, reasons = decision.status, tuple(str(reason) for reason in decision.reasons)
+        why = "held for review: " + ", ".join(reasons) if reasons else "approved automatically"
+        history.append(HistoryEvent(at=now, actor="screening", from_status=OrderStatus.RECEIVED, to_status=status,
+                                    reason=why))
     order = Order.model_validate(
         {
             **submission.model_dump(),
             "order_id": new_order_id(int(now.timestamp() * 1000)),
             "channel": channel,
-            "status": OrderStatus.RECEIVED,
+            "status": status,
+            "hold_reasons": reasons,
+            "channel_status": reported.channel_status if reported else None,
+            "notes": reported.notes if reported else (),
             "created_at": now,
             "updated_at": now,
-            "history": [
-                HistoryEvent(at=now, actor=f"channel:{channel}", to_status=OrderStatus.RECEIVED, reason="order received")
-            ],
+            "history": history,
         },
         context=CHANNEL_DATA,  # the submission was validated as its route requires
     )

@@ -321,6 +321,9 @@ class Order(OrderSubmission):
     # Set when the customer's personal data was erased; the order still counts in reports.
     erased_at: UtcTime | None = None
     customer: Customer | None = None
+    hold_reasons: tuple[str, ...] = ()
+    channel_status: Text | None = None  # the channel's own word for the order, verbatim
+    notes: tuple[str, ...] = ()  # what the adapter thought staff should know
 
     @field_validator("placed_at")
     @classmethod

@@ -97,6 +97,11 @@ class CustomerHashes:
     def phone(self, phone: str) -> str:
         return self._digest("phone", phone.strip())
 
+    def address(self, line1: str, postal_code: str | None, country: str) -> str:
+        """Of the street address, as a blocklist names one: case and spacing do not count."""
+        parts = (" ".join(line1.lower().split()), "".join((postal_code or "").lower().split()), country.upper())
+        return self._digest("address", "|".join(parts))
+
     def _digest(self, kind: str, value: str) -> str:
         return hmac.new(self._secret(), f"{kind}:{value}".encode(), hashlib.sha256).hexdigest()
 
@@ -146,6 +151,9 @@ class PiiVault:
 
     def email_hash(self, email: str) -> str:
         return self._hashes.email(email)
+
+    def address_hash(self, line1: str, postal_code: str | None, country: str) -> str:
+        return self._hashes.address(line1, postal_code, country)
 
 
 def _bound_to(order_id: str, part: str, field: str) -> bytes:

@@ -12,6 +12,9 @@ class IntakeSettings(BaseModel):
     metrics_namespace: str = Field(alias="POWERTOOLS_METRICS_NAMESPACE", min_length=1)
     pii_key_id: str = Field(alias="OMS_PII_KEY_ID", min_length=1)
     pii_hash_secret: str = Field(alias="OMS_PII_HASH_SECRET", min_length=1)
+    inventory_table: str = Field(alias="OMS_INVENTORY_TABLE", min_length=1)
+    screening_rules: str = Field(alias="OMS_SCREENING_RULES", min_length=1)
+    webhook_secrets_path: str = Field(alias="OMS_WEBHOOK_SECRETS_PATH", min_length=1)
 
 
 class PrivacySettings(BaseModel):
@@ -19,3 +22,9 @@ class PrivacySettings(BaseModel):
 
     orders_table: str = Field(alias="OMS_ORDERS_TABLE", min_length=1)
     retention_days: int = Field(alias="OMS_PII_RETENTION_DAYS", ge=1)
+
+
+class ReviewSettings(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+    orders_table: str = Field(alias="OMS_ORDERS_TABLE", min_length=1)

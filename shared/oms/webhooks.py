@@ -12,7 +12,10 @@ from __future__ import annotations
 import base64
 import hashlib
 import hmac
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
+
+if TYPE_CHECKING:
+    from oms.channels import WebhookSignature
 
 Encoding = Literal["base64", "hex"]
 
@@ -29,3 +32,10 @@ def is_signed_by(secrets: list[str], signed: bytes, presented: str | None, encod
     presented = presented.strip() if encoding == "base64" else presented.strip().lower()
     matches = [hmac.compare_digest(signature(secret, signed, encoding), presented) for secret in secrets]
     return any(matches)  # every secret is tried, so the time taken does not say which matched
+
+
+def verify(scheme: WebhookSignature, secrets: list[str], url: str, body: bytes, headers: dict[str, str]) -> bool:
+    """Whether the request carries the channel's signature of exactly these bytes."""
+    presented = next((value for name, value in headers.items() if name.lower() == scheme.header.lower()), None)
+    signed = url.encode() + body if scheme.url_then_body else body
+    return is_signed_by(secrets, signed, presented, scheme.encoding)  # type: ignore[arg-type]

@@ -31,7 +31,7 @@ def test_an_order_posted_over_http_is_stored_once_and_read_back(local_stack):
 
     assert (created.status, again.status, read.status) == (201, 200, 200)
     assert again.body == created.body == read.body
-    assert read.body["status"] == "received" and read.body["channel"] == "web"
+    assert read.body["status"] == "approved" and read.body["channel"] == "web"
 
 
 def test_concurrent_duplicates_over_http_make_one_order(local_stack):

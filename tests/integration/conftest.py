@@ -6,11 +6,13 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from aws_lambda_powertools.utilities import parameters
 from moto import mock_aws
 
 from infra.local.invoke import InstancePool, LocalLambda
 from infra.local.moto_transactions import roll_back_touched_items_only
 from infra.local.resources import LocalResources
+from infra.local.seed import seed_demo_data
 from infra.local.template import Intrinsics, Template
 
 TEMPLATE = Path(__file__).resolve().parents[2] / "template.yaml"
@@ -46,7 +48,12 @@ class Deployed:
 @pytest.fixture
 def deployed():
     roll_back_touched_items_only()
+    # powertools caches parameters in its module, which every loaded handler shares here;
+    # each test's functions start cold, as new containers would.
+    parameters.clear_caches()
     with mock_aws():
         template = Template(TEMPLATE)
         resources = LocalResources(template)
-        yield Deployed(template, resources, resources.create_all())
+        intrinsics = resources.create_all()
+        seed_demo_data(template, intrinsics, resources)
+        yield Deployed(template, resources, intrinsics)

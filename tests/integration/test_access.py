@@ -12,7 +12,7 @@ import pytest
 
 from infra.keys import store_key
 from infra.local.gateway import LocalGateway
-from infra.local.seed import ADMIN_KEY, channel_key, seed_api_keys
+from infra.local.seed import ADMIN_KEY, channel_key
 from oms.access import ROUTES
 from oms.principals import Principal
 from tests.factories import unique_order_payload
@@ -28,7 +28,6 @@ OTHER_OF_KIND = {"channel": channel_key("shopify"), "location": OTHER_LOCATION_K
 def gateway(deployed):
     keys_path = deployed.environment("AuthorizerFunction")["OMS_API_KEYS_PATH"]
     ssm = deployed.client("ssm")
-    seed_api_keys(ssm, keys_path)
     store_key(ssm, keys_path, LOCATION_KEY, Principal(kind="location", location_id="store-sf"))
     store_key(ssm, keys_path, OTHER_LOCATION_KEY, Principal(kind="location", location_id="store-nyc"))
     return LocalGateway(deployed.template, deployed.intrinsics, log=lambda *args, **kwargs: None)
@@ -48,7 +47,7 @@ def web_order_id(gateway):
 
 
 def example_request(route, web_order_id) -> tuple[str, dict | None]:
-    values = {"order_id": web_order_id, "email_hash": "0" * 64}
+    values = {"order_id": web_order_id, "email_hash": "0" * 64, "channel": "web"}
     path = route.resource.format(**values)
     return path, unique_order_payload() if route.method in ("POST", "PUT") else None
 

@@ -37,9 +37,10 @@ def test_an_order_is_stored_once_and_read_back(deployed, intake):
 
     assert created["statusCode"] == 201
     order = response_json(created)
-    assert order["status"] == "received" and order["channel"] == "web"
+    assert order["status"] == "approved" and order["channel"] == "web"
+    assert [event["to_status"] for event in order["history"]] == ["received", "approved"]
     assert created["headers"]["Location"] == f"/orders/{order['order_id']}"
-    assert entities(deployed) == {"order": 1, "line": 1, "history": 1, "channel_order": 1}
+    assert entities(deployed) == {"order": 1, "line": 1, "history": 2, "channel_order": 1}
 
     read = get(intake, order["order_id"])
 
@@ -140,4 +141,4 @@ def test_eight_concurrent_posts_of_one_order_make_exactly_one_order(deployed):
 
     assert sorted(statuses) == [200] * 7 + [201]
     assert len(order_ids) == 1
-    assert entities(deployed) == {"order": 1, "line": 1, "history": 1, "channel_order": 1}
+    assert entities(deployed) == {"order": 1, "line": 1, "history": 2, "channel_order": 1}

@@ -18,6 +18,10 @@ _serializer = TypeSerializer()
 _deserializer = TypeDeserializer()
 
 
+def _catalogue_key(sku: str) -> dict[str, dict]:
+    return {"pk": {"S": f"SKU#{sku}"}, "sk": {"S": "CATALOGUE"}}
+
+
 def _stock_key(sku: str, location_id: str) -> dict[str, dict]:
     return {"pk": {"S": f"SKU#{sku}"}, "sk": {"S": f"LOC#{location_id}"}}
 
@@ -46,8 +50,27 @@ class InventoryStore:
         ]
 
     def set_stock(self, sku: str, location_id: str, on_hand: int, safety_stock: int = 0, reorder_point: int = 0) -> None:
-        """Sets the counted units; reservations already made are kept."""
-        self._client.update_item(
+        """Sets the counted units; reservations already made are kept. The SKU joins the catalogue."""
+        self._client.transact_write_items(TransactItems=[
+            {"Put": {"TableName": self._table, "Item": {**_catalogue_key(sku), "sku": {"S": sku}}}},
+            {"Update": self._stock_update(sku, location_id, on_hand, safety_stock, reorder_point)},
+        ])
+
+    def unknown_skus(self, skus: list[str]) -> tuple[str, ...]:
+        """The SKUs no location has ever stocked: one BatchGetItem per 100 SKUs."""
+        wanted = sorted(set(skus))
+        known: set[str] = set()
+        for start in range(0, len(wanted), 100):
+            request = {self._table: {"Keys": [_catalogue_key(sku) for sku in wanted[start:start + 100]],
+                                     "ProjectionExpression": "sku"}}
+            while request:
+                response = self._client.batch_get_item(RequestItems=request)
+                known.update(item["sku"]["S"] for item in response["Responses"].get(self._table, []))
+                request = response.get("UnprocessedKeys") or {}
+        return tuple(sku for sku in wanted if sku not in known)
+
+    def _stock_update(self, sku: str, location_id: str, on_hand: int, safety_stock: int, reorder_point: int) -> dict:
+        return dict(
             TableName=self._table,
             Key=_stock_key(sku, location_id),
             UpdateExpression=(
@@ -76,7 +99,7 @@ class InventoryStore:
         )
         return [
             Stock.model_validate({k: v for k, v in _from_item(item).items() if k not in ("pk", "sk", "available")})
-            for item in page["Items"]
+            for item in page["Items"] if item["sk"]["S"].startswith("LOC#")
         ]
 
 

@@ -7,6 +7,8 @@ the same transaction, so a channel's retry can never create a second order.
 
 from __future__ import annotations
 
+import base64
+import json
 import time
 from dataclasses import dataclass
 from typing import Any
@@ -114,6 +116,21 @@ class OrderStore:
             },
             context=CHANNEL_DATA,
         )
+
+    def recent_orders_of_customer(self, email_hash: str, since: str) -> int:
+        """How many orders the customer placed with us since `since` (ISO-8601 UTC)."""
+        request = {
+            "TableName": self._table, "IndexName": "ByCustomer", "Select": "COUNT",
+            "KeyConditionExpression": "customer_key = :customer AND created_at >= :since",
+            "ExpressionAttributeValues": {":customer": {"S": _customer_key(email_hash)}, ":since": {"S": since}},
+        }
+        count = 0
+        while True:
+            page = self._client.query(**request)
+            count += page["Count"]
+            if "LastEvaluatedKey" not in page:
+                return count
+            request["ExclusiveStartKey"] = page["LastEvaluatedKey"]
 
     def _existing(self, uniqueness: dict[str, Any]) -> StoredOrder:
         order = self.get(uniqueness["order_id"])
@@ -238,3 +255,97 @@ class OrderErasure:
             if "LastEvaluatedKey" not in page:
                 return order_ids
             request["ExclusiveStartKey"] = page["LastEvaluatedKey"]
+
+
+@dataclass(frozen=True)
+class OrderSummary:
+    """An order as a review list shows it: no personal data, so no decryption."""
+
+    order_id: str
+    channel: str
+    channel_order_number: str | None
+    status: str
+    placed_at: str
+    updated_at: str
+    currency: str
+    total: str
+    hold_reasons: tuple[str, ...]
+
+
+class StatusChanged(Exception):
+    """The order was not in the status the change expected (someone else moved it)."""
+
+
+class OrderReview:
+    """Status changes and status listings; no PII is read or written here."""
+
+    _SUMMARY_FIELDS = ("pk", "channel", "channel_order_number", "#status", "placed_at", "updated_at",
+                       "currency", "#total", "hold_reasons")
+
+    def __init__(self, table_name: str, client: Any):
+        self._table = table_name
+        self._client = client
+
+    def change_status(self, order_id: str, expected: str, event: HistoryEvent) -> None:
+        """Moves the order from `expected` to `event.to_status`, with its history event, atomically."""
+        at = event.model_dump()["at"]
+        try:
+            self._client.transact_write_items(TransactItems=[
+                {"Update": {
+                    "TableName": self._table,
+                    "Key": {"pk": {"S": _order_pk(order_id)}, "sk": {"S": _HEADER}},
+                    "UpdateExpression": "SET #status = :to, status_key = :to_key, updated_at = :at",
+                    "ConditionExpression": "#status = :expected",
+                    "ExpressionAttributeNames": {"#status": "status"},
+                    "ExpressionAttributeValues": {
+                        ":to": {"S": str(event.to_status)}, ":to_key": {"S": f"STATUS#{event.to_status}"},
+                        ":at": {"S": at}, ":expected": {"S": expected},
+                    },
+                }},
+                {"Put": {"TableName": self._table, "Item": _to_item(_history_item(_order_pk(order_id), 0, event))}},
+            ])
+        except self._client.exceptions.TransactionCanceledException as error:
+            raise StatusChanged(order_id) from error
+
+    def status_of(self, order_id: str) -> str | None:
+        item = self._client.get_item(
+            TableName=self._table, Key={"pk": {"S": _order_pk(order_id)}, "sk": {"S": _HEADER}},
+            ProjectionExpression="#status", ExpressionAttributeNames={"#status": "status"}, ConsistentRead=True,
+        ).get("Item")
+        return item["status"]["S"] if item else None
+
+    def in_status(self, status: str, limit: int = 50, after: str | None = None) -> tuple[list[OrderSummary], str | None]:
+        """Orders in a status, longest unchanged first; `after` continues a previous page."""
+        request = {
+            "TableName": self._table, "IndexName": "ByStatus", "Limit": limit,
+            "KeyConditionExpression": "status_key = :status",
+            "ExpressionAttributeValues": {":status": {"S": f"STATUS#{status}"}},
+        }
+        if after:
+            request["ExclusiveStartKey"] = json.loads(base64.urlsafe_b64decode(after))
+        page = self._client.query(**request)
+        summaries = self._summaries([item["pk"]["S"] for item in page["Items"]])
+        cursor = page.get("LastEvaluatedKey")
+        return summaries, base64.urlsafe_b64encode(json.dumps(cursor).encode()).decode() if cursor else None
+
+    def _summaries(self, pks: list[str]) -> list[OrderSummary]:
+        if not pks:
+            return []
+        request = {self._table: {
+            "Keys": [{"pk": {"S": pk}, "sk": {"S": _HEADER}} for pk in pks],
+            "ProjectionExpression": ", ".join(self._SUMMARY_FIELDS),
+            "ExpressionAttributeNames": {"#status": "status", "#total": "total"},
+        }}
+        found: dict[str, dict] = {}
+        while request:
+            response = self._client.batch_get_item(RequestItems=request)
+            found.update({item["pk"]["S"]: _from_item(item) for item in response["Responses"].get(self._table, [])})
+            request = response.get("UnprocessedKeys") or {}
+        return [
+            OrderSummary(
+                order_id=pk.removeprefix("ORDER#"), channel=h["channel"], channel_order_number=h.get("channel_order_number"),
+                status=h["status"], placed_at=h["placed_at"], updated_at=h["updated_at"], currency=h["currency"],
+                total=str(h["total"]), hold_reasons=tuple(h.get("hold_reasons", ())),
+            )
+            for pk in pks if (h := found.get(pk))
+        ]
