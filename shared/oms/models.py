@@ -156,6 +156,7 @@ class OrderLine(_Model):
 class PaymentMethod(StrEnum):
     CARD = "card"
     WALLET = "wallet"
+    CASH = "cash"  # paid at the till; unlike cash on delivery, nothing is left to collect
     CASH_ON_DELIVERY = "cash_on_delivery"
     GIFT_CARD = "gift_card"
     BANK_TRANSFER = "bank_transfer"
