@@ -1,13 +1,13 @@
 """`oms`: the project's command line. `oms local` runs the whole system on this machine;
-`oms keys` manages a stage's API keys."""
+`oms keys` manages a stage's API keys; `oms import` loads a retailer's legacy orders."""
 
 from __future__ import annotations
 
 import argparse
+import functools
 import os
 import signal
 import sys
-import threading
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -20,9 +20,10 @@ def _local(arguments: argparse.Namespace) -> int:
     from infra.local.stack import LocalStack
 
     stack = LocalStack(Path(arguments.template), port=arguments.port, moto_port=arguments.moto_port)
-    stopping = threading.Event()
-    for signal_number in (signal.SIGINT, signal.SIGTERM):
-        signal.signal(signal_number, lambda *_: stopping.set())
+    # Blocked before any thread starts (threads inherit the mask) and then waited for: a
+    # Python signal handler could interrupt the main thread inside a lock it then needs.
+    stop_signals = {signal.SIGINT, signal.SIGTERM}
+    signal.pthread_sigmask(signal.SIG_BLOCK, stop_signals)
     stack.start()
     key = channel_key("web")
     print(
@@ -42,7 +43,7 @@ Try:
 ready: serving on {stack.url} (Ctrl-C stops)""",
         flush=True,
     )
-    stopping.wait()
+    signal.sigwait(stop_signals)
     stack.stop()
     return 0
 
@@ -107,6 +108,51 @@ def _customers(arguments: argparse.Namespace) -> int:
     return 0
 
 
+def _import(arguments: argparse.Namespace) -> int:
+    from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+    from botocore.exceptions import BotoCoreError, ClientError
+
+    from infra.importing.candidate import UnusableFile
+    from infra.importing.destination import destination_for, order_store
+    from infra.importing.readers import READERS
+    from infra.importing.run import import_file
+    from oms.intake import receive_order
+    from oms.models import CHANNELS
+
+    def fail(message: str) -> int:
+        print(f"oms import: error: {message}", file=sys.stderr)
+        return 2
+
+    if arguments.channel not in CHANNELS:
+        return fail(f"--channel must be one of {' '.join(CHANNELS)}")
+    try:
+        zone = ZoneInfo(arguments.timezone)
+    except (ZoneInfoNotFoundError, ValueError):
+        return fail(f"--timezone {arguments.timezone!r} is not an IANA time zone such as UTC or America/New_York")
+    path = Path(arguments.file)
+    if not path.is_file():
+        return fail(f"no file {path}")
+    receive = None
+    if not arguments.dry_run:
+        destination = destination_for(arguments.stage, arguments.orders_table, arguments.pii_key_id,
+                                      arguments.hash_secret)
+        if destination is None:
+            return fail(f"stage {arguments.stage}: give --orders-table, --pii-key-id and --hash-secret "
+                        "(or OMS_ORDERS_TABLE, OMS_PII_KEY_ID, OMS_PII_HASH_SECRET), or --stage local")
+        receive = functools.partial(receive_order, channel=arguments.channel, orders=order_store(destination))
+    report = Path(arguments.report) if arguments.report else path.with_name(path.name + ".report.csv")
+    try:
+        tally = import_file(path, READERS[arguments.format], receive, report, zone, arguments.day_first,
+                            progress=sys.stderr.isatty())
+    except UnusableFile as error:
+        return fail(f"{path}: {error}")
+    except (BotoCoreError, ClientError) as error:
+        return fail(f"{error}\nre-running the same file is safe: orders already imported are not written twice")
+    print(tally.summary(report, arguments.dry_run))
+    return 0 if tally.complete else 1
+
+
 def _parser() -> argparse.ArgumentParser:
     from infra.local.stack import DEFAULT_TEMPLATE
 
@@ -152,6 +198,46 @@ def _parser() -> argparse.ArgumentParser:
     erase.add_argument("--hash-secret", default=os.environ.get("OMS_PII_HASH_SECRET", "oms-local-PiiHashSecret"),
                        help="the stack's PiiHashSecretArn output (env OMS_PII_HASH_SECRET; default the local stack's)")
     customers.set_defaults(run=_customers)
+
+    importing = commands.add_parser(
+        "import", help="import a retailer's legacy orders from a file, each exactly once",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+        description="""\
+Cleans, validates and stores each order of FILE as the channel's, as POST /orders would;
+re-running a file imports nothing twice. Every problem and warning goes to a report
+(row, channel_order_id, field, problem; never a value), FILE.report.csv by default.
+AWS credentials, region and endpoint (AWS_ENDPOINT_URL) come from the environment.
+
+exit status: 0 every order is in; 1 some were rejected or conflict (see the report);
+2 the import could not start or stopped (re-running is safe).""",
+        epilog="""\
+csv layout: one row per order line; an order's rows consecutive; order columns read from
+its first row. Columns: channel_order_id, channel_order_number, placed_at, currency,
+customer_name, customer_email, customer_phone, ship_{name,company,line1,line2,city,region,
+postal_code,country}, bill_{the same}, subtotal, shipping, tax, discount, total,
+payment_method, payment_status, payment_reference, delivery_method, pickup_location_id,
+sku, line_name, quantity, unit_price, line_discount, line_discount_code.
+See README.md, "Importing legacy orders".""")
+    importing.add_argument("file", metavar="FILE")
+    importing.add_argument("--channel", required=True, help="the channel the orders were sold through, e.g. shopify")
+    importing.add_argument("--format", choices=("csv", "jsonl", "shopify-export"), default="csv",
+                           help="csv: the OMS's layout (below); jsonl: one canonical order JSON per line; "
+                                "shopify-export: Shopify admin's orders export (default csv)")
+    importing.add_argument("--dry-run", action="store_true", help="check and report only; write no order")
+    importing.add_argument("--report", metavar="PATH", help="where to write the report (default FILE.report.csv)")
+    importing.add_argument("--timezone", default="UTC",
+                           help="IANA zone of dates written without one, e.g. America/New_York (default UTC)")
+    importing.add_argument("--day-first", action="store_true",
+                           help="read numeric dates as day/month/year (default month/day/year)")
+    importing.add_argument("--stage", default=os.environ.get("OMS_STAGE", "dev"),
+                           help="local fills in the local stack's table, key and secret (env OMS_STAGE; default dev)")
+    importing.add_argument("--orders-table", default=os.environ.get("OMS_ORDERS_TABLE"),
+                           help="the stack's Orders table (env OMS_ORDERS_TABLE)")
+    importing.add_argument("--pii-key-id", default=os.environ.get("OMS_PII_KEY_ID"),
+                           help="the PII KMS key, e.g. alias/<stack>-pii (env OMS_PII_KEY_ID)")
+    importing.add_argument("--hash-secret", default=os.environ.get("OMS_PII_HASH_SECRET"),
+                           help="the stack's PiiHashSecretArn output (env OMS_PII_HASH_SECRET)")
+    importing.set_defaults(run=_import)
     return parser
 
 

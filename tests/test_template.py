@@ -106,5 +106,6 @@ def test_only_the_functions_that_read_pii_may_use_its_key():
 
     principals = [p for s in using for p in (s["Principal"]["AWS"] if isinstance(s["Principal"]["AWS"], list)
                                               else [s["Principal"]["AWS"]])]
-    assert principals == [{"Fn::GetAtt": ["IntakeFunctionRole", "Arn"]}]
+    assert principals == [{"Fn::GetAtt": ["IntakeFunctionRole", "Arn"]},
+                          {"Fn::GetAtt": ["ChannelFetchFunctionRole", "Arn"]}]
     assert all(s["Condition"]["StringEquals"]["kms:EncryptionContext:purpose"] == "oms-customer-pii" for s in using)

@@ -4,6 +4,7 @@ The API key authorizer has already resolved the caller; this handler only decide
 that principal may touch.
 """
 
+import functools
 import os
 
 import boto3
@@ -16,6 +17,7 @@ from pydantic import ValidationError
 
 from oms.access import caller
 from oms.channels import ChannelOrder, ChannelPayloadError, adapter_for
+from oms.channels.fetching import FetchRequest, notified_order_id
 from oms.intake import Outcome, Screening, receive_order
 from oms.json_body import BodyRejected, parse_json_object
 from oms.models import OrderSubmission, field_errors
@@ -86,13 +88,26 @@ def post_channel_order(channel: str) -> Response:
         logger.info("webhook signature refused", extra={"channel": channel})
         return _problem(401, f"missing or wrong {adapter.SIGNATURE.header}")
     try:
-        channel_order: ChannelOrder = adapter.to_channel_order(parse_json_object(request.raw_body))
+        payload = parse_json_object(request.raw_body)
+        notified = notified_order_id(channel, adapter, payload)
+        if notified:
+            _fetch_queue().send_message(QueueUrl=settings.channel_fetch_queue,
+                                        MessageBody=FetchRequest(channel=channel, order_id=notified).model_dump_json())
+            logger.info("channel order queued for fetching", extra={"channel": channel})
+            return Response(body={"queued": notified}, status_code=202)
+        channel_order: ChannelOrder = adapter.to_channel_order(payload)
     except BodyRejected as rejected:
         return _problem(rejected.status, rejected.message, rejected.errors)
     except ChannelPayloadError as error:
         return _problem(422, f"not a {channel} order", error.problems)
     return _received(receive_order(channel_order.submission, channel, orders, screening=screening,
                                    reported=channel_order))
+
+
+@functools.cache
+def _fetch_queue():
+    """SQS, created when a channel first sends a bare id: the canonical route never needs it."""
+    return boto3.client("sqs")
 
 
 def _webhook_secrets(channel: str) -> list[str]:

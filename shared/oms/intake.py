@@ -12,7 +12,7 @@ from enum import StrEnum
 
 from oms.ids import new_order_id
 from oms.channels import ChannelOrder
-from oms.models import CHANNEL_DATA, HistoryEvent, Order, OrderStatus, OrderSubmission, PaymentMethod
+from oms.models import CHANNEL_DATA, HistoryEvent, Order, OrderStatus, OrderSubmission, PaymentMethod, PaymentStatus
 from oms.pii import PiiVault
 from oms.screening import Decision, OrderFacts, ScreeningRules, screen
 from oms.store.inventory import InventoryStore
@@ -70,6 +70,7 @@ class Screening:
             recent_orders_of_customer=recent,
             unknown_skus=self.catalogue.unknown_skus([line.sku for line in submission.lines]),
             total_discrepancy=submission.total_discrepancy,
+            payment_status=PaymentStatus(submission.payment.status),
         )
         return screen(facts, rules)
 

@@ -13,7 +13,7 @@ from enum import StrEnum
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from oms.models import CurrencyCode, Money, OrderStatus, PaymentMethod
+from oms.models import CurrencyCode, Money, OrderStatus, PaymentMethod, PaymentStatus
 
 
 class HoldReason(StrEnum):
@@ -25,6 +25,7 @@ class HoldReason(StrEnum):
     CASH_ON_DELIVERY = "cash_on_delivery_over_limit"
     UNKNOWN_SKU = "unknown_sku"
     TOTAL_DISCREPANCY = "channel_total_does_not_add_up"
+    UNPAID = "payment_not_received"
 
 
 class ScreeningRules(BaseModel):
@@ -41,6 +42,9 @@ class ScreeningRules(BaseModel):
     blocked_address_hashes: frozenset[str] = frozenset()
     cash_on_delivery_limit: dict[CurrencyCode, Money] = {}
     hold_on_total_discrepancy: bool = True
+    # Goods leave only against money: an order not yet paid or authorised waits, except
+    # cash on delivery, whose money comes with the delivery.
+    hold_unpaid: bool = True
 
 
 @dataclass(frozen=True)
@@ -57,6 +61,7 @@ class OrderFacts:
     recent_orders_of_customer: int  # within the rules' window, this order not counted
     unknown_skus: tuple[str, ...]
     total_discrepancy: Decimal | None = None
+    payment_status: PaymentStatus = PaymentStatus.PAID
 
 
 @dataclass(frozen=True)
@@ -91,3 +96,11 @@ def _checks(facts: OrderFacts, rules: ScreeningRules):
     )
     yield HoldReason.UNKNOWN_SKU, bool(facts.unknown_skus)
     yield HoldReason.TOTAL_DISCREPANCY, rules.hold_on_total_discrepancy and bool(facts.total_discrepancy)
+    yield HoldReason.UNPAID, (
+        rules.hold_unpaid
+        and facts.payment_status in _NOT_PAID
+        and facts.payment_method != PaymentMethod.CASH_ON_DELIVERY
+    )
+
+
+_NOT_PAID = frozenset({PaymentStatus.PENDING, PaymentStatus.FAILED, PaymentStatus.VOIDED})

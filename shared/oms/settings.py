@@ -15,6 +15,7 @@ class IntakeSettings(BaseModel):
     inventory_table: str = Field(alias="OMS_INVENTORY_TABLE", min_length=1)
     screening_rules: str = Field(alias="OMS_SCREENING_RULES", min_length=1)
     webhook_secrets_path: str = Field(alias="OMS_WEBHOOK_SECRETS_PATH", min_length=1)
+    channel_fetch_queue: str = Field(alias="OMS_CHANNEL_FETCH_QUEUE", min_length=1)
 
 
 class PrivacySettings(BaseModel):
@@ -28,3 +29,15 @@ class ReviewSettings(BaseModel):
     model_config = ConfigDict(frozen=True)
 
     orders_table: str = Field(alias="OMS_ORDERS_TABLE", min_length=1)
+
+
+class ChannelFetchSettings(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+    orders_table: str = Field(alias="OMS_ORDERS_TABLE", min_length=1)
+    inventory_table: str = Field(alias="OMS_INVENTORY_TABLE", min_length=1)
+    pii_key_id: str = Field(alias="OMS_PII_KEY_ID", min_length=1)
+    pii_hash_secret: str = Field(alias="OMS_PII_HASH_SECRET", min_length=1)
+    screening_rules: str = Field(alias="OMS_SCREENING_RULES", min_length=1)
+    channel_fetch_queue: str = Field(alias="OMS_CHANNEL_FETCH_QUEUE", min_length=1)
+    channel_credentials: str = Field(alias="OMS_CHANNEL_CREDENTIALS", min_length=1)

@@ -81,7 +81,7 @@ def test_unknown_routes_answer_as_api_gateway_does(local_stack):
     assert local_stack.request("GET", "/nowhere", api_key=WEB_KEY).status == 403
 
 
-@pytest.mark.parametrize("sig", [signal.SIGTERM])
+@pytest.mark.parametrize("sig", [signal.SIGINT, signal.SIGTERM])
 def test_a_signal_stops_the_stack_cleanly(sig):
     stack = start_local_stack()
 

@@ -4,7 +4,7 @@ from decimal import Decimal
 
 import pytest
 
-from oms.models import OrderStatus, PaymentMethod
+from oms.models import OrderStatus, PaymentMethod, PaymentStatus
 from oms.screening import HoldReason, OrderFacts, ScreeningRules, screen
 
 RULES = ScreeningRules(
@@ -42,6 +42,10 @@ def facts(**changes) -> OrderFacts:
         (facts(payment_method=PaymentMethod.CASH_ON_DELIVERY, total=Decimal("200.01")), (HoldReason.CASH_ON_DELIVERY,)),
         (facts(unknown_skus=("NEW-SKU",)), (HoldReason.UNKNOWN_SKU,)),
         (facts(total_discrepancy=Decimal("-0.01")), (HoldReason.TOTAL_DISCREPANCY,)),
+        (facts(payment_status=PaymentStatus.PENDING, payment_method=PaymentMethod.BANK_TRANSFER), (HoldReason.UNPAID,)),
+        (facts(payment_status=PaymentStatus.FAILED), (HoldReason.UNPAID,)),
+        (facts(payment_status=PaymentStatus.AUTHORIZED), ()),
+        (facts(payment_status=PaymentStatus.PENDING, payment_method=PaymentMethod.CASH_ON_DELIVERY), ()),
         (facts(total=Decimal("2000"), billing_country="CA", unknown_skus=("X",)),
          (HoldReason.ORDER_VALUE, HoldReason.COUNTRY_MISMATCH, HoldReason.UNKNOWN_SKU)),
     ],

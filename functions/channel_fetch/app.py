@@ -1,0 +1,107 @@
+"""Channel fetch: orders announced by id (Square webhooks, Amazon notifications and polls)
+are fetched from the channel's API and received like any other order, once."""
+
+from __future__ import annotations
+
+import json
+import os
+from datetime import UTC, datetime, timedelta
+
+import boto3
+from aws_lambda_powertools import Logger
+from aws_lambda_powertools.utilities import parameters
+from aws_lambda_powertools.utilities.batch import BatchProcessor, EventType, process_partial_response
+from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
+from transports import AmazonTransport, square_transport
+
+from oms.channels import adapter_for
+from oms.channels.amazon_client import OrdersApi
+from oms.channels.fetching import FetchRequest
+from oms.intake import Screening, receive_order
+from oms.pii import CustomerHashes, DataKeys, PiiVault
+from oms.screening import ScreeningRules
+from oms.settings import ChannelFetchSettings
+from oms.store.checkpoints import Checkpoints
+from oms.store.inventory import InventoryStore
+from oms.store.orders import OrderStore
+
+settings = ChannelFetchSettings.model_validate(dict(os.environ))
+logger = Logger()
+processor = BatchProcessor(event_type=EventType.SQS)
+dynamodb, sqs = boto3.client("dynamodb"), boto3.client("sqs")
+vault = PiiVault(
+    DataKeys(boto3.client("kms"), settings.pii_key_id),
+    CustomerHashes(lambda: parameters.get_secret(settings.pii_hash_secret, max_age=3600).encode()),
+)
+orders = OrderStore(settings.orders_table, dynamodb, vault)
+screening = Screening(
+    rules=lambda: ScreeningRules.model_validate(parameters.get_parameter(settings.screening_rules, transform="json",
+                                                                         max_age=60)),
+    orders=orders,
+    catalogue=InventoryStore(settings.inventory_table, dynamodb),
+    hashes=vault,
+)
+checkpoints = Checkpoints(settings.orders_table, dynamodb)
+# Amazon asks pollers to look back a little: an order's LastUpdateDate can appear late.
+AMAZON_LOOKBACK = timedelta(minutes=5)
+
+
+def credentials(channel: str) -> dict:
+    return json.loads(parameters.get_secret(settings.channel_credentials, max_age=300)).get(channel) or {}
+
+
+def square_orders():
+    
+    return SquareOrders(square_transport(credentials("square")))
+
+
+def amazon_orders() -> OrdersApi:
+    return OrdersApi(AmazonTransport(credentials("amazon")))
+
+
+# How each channel's order is fetched by id; tests put the providers' examples behind them.
+FETCHERS = {
+    "square": lambda order_id: square_orders().retrieve(order_id),
+    "amazon": lambda order_id: amazon_orders().bundle(order_id),
+}
+
+
+def fetch_and_receive(record: SQSRecord) -> None:
+    request = FetchRequest.model_validate_json(record.body)
+    native = FETCHERS[request.channel](request.order_id)
+    channel_order = adapter_for(request.channel).to_channel_order(native)
+    receipt = receive_order(channel_order.submission, request.channel, orders, screening=screening,
+                            reported=channel_order)
+    logger.info("channel order fetched", extra={"channel": request.channel, "order_id": receipt.order.order_id,
+                                                 "outcome": receipt.outcome, "status": receipt.order.status})
+
+
+def poll_amazon(now: datetime) -> int:
+    """Queues every Amazon order created or changed since the last poll; returns how many."""
+    amazon = credentials("amazon")
+    position = checkpoints.get("amazon-orders")
+    since = (datetime.fromisoformat(position) if position else now - timedelta(days=1)) - AMAZON_LOOKBACK
+    api = amazon_orders()
+    order_ids, newest = [], position or ""
+    for order in api.orders_updated_since(amazon["marketplace_ids"], since):
+        order_ids.append(order["AmazonOrderId"])
+        newest = max(newest, order.get("LastUpdateDate", ""))
+    for start in range(0, len(order_ids), 10):
+        batch = order_ids[start:start + 10]
+        sqs.send_message_batch(QueueUrl=settings.channel_fetch_queue, Entries=[
+            {"Id": str(number), "MessageBody": FetchRequest(channel="amazon", order_id=order_id).model_dump_json()}
+            for number, order_id in enumerate(batch)
+        ])
+    if newest:
+        checkpoints.advance("amazon-orders", newest)
+    return len(order_ids)
+
+
+@logger.inject_lambda_context(clear_state=True)
+def handler(event: dict, context) -> dict:
+    if event.get("poll") == "amazon":
+        queued = poll_amazon(datetime.now(UTC))
+        logger.info("amazon polled", extra={"orders_queued": queued})
+        return {"orders_queued": queued}
+    return process_partial_response(event=event, record_handler=fetch_and_receive, processor=processor,
+                                    context=context)

@@ -1,0 +1,110 @@
+"""Orders announced by id: queued by intake, fetched from the channel's API, stored once."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import pytest
+
+from tests.factories import api_event, channel_principal, response_json
+
+FIXTURES = Path(__file__).parents[1] / "fixtures" / "channels"
+
+
+def fixture(channel: str, name: str) -> dict:
+    return json.loads((FIXTURES / channel / name).read_text())
+
+
+@pytest.fixture
+def fetcher(deployed):
+    function = deployed.function("ChannelFetchFunction")
+    module = sys.modules[function.handler.__module__]
+    bundle = fixture("amazon", "order.json")
+    module.FETCHERS["amazon"] = lambda order_id: bundle  # Amazon's documented responses, our values
+    return function, module
+
+
+def queued(deployed) -> list[dict]:
+    sqs = deployed.client("sqs")
+    url = deployed.environment("IntakeFunction")["OMS_CHANNEL_FETCH_QUEUE"]
+    messages = sqs.receive_message(QueueUrl=url, MaxNumberOfMessages=10, AttributeNames=["All"]).get("Messages", [])
+    return messages
+
+
+def as_sqs_event(messages: list[dict]) -> dict:
+    return {"Records": [{
+        "messageId": m["MessageId"], "receiptHandle": m["ReceiptHandle"], "body": m["Body"],
+        "attributes": m.get("Attributes", {}), "messageAttributes": {}, "md5OfBody": m["MD5OfBody"],
+        "eventSource": "aws:sqs", "eventSourceARN": "arn:aws:sqs:us-east-1:123456789012:fetch", "awsRegion": "us-east-1",
+    } for m in messages]}
+
+
+def test_an_amazon_order_change_is_queued_then_fetched_and_stored_once(deployed, fetcher):
+    function, _ = fetcher
+    intake = deployed.function("IntakeFunction")
+    notification = fixture("amazon", "order_change_notification.json")
+    event = api_event("POST", "/channels/{channel}/orders", "/channels/amazon/orders", body=notification,
+                      principal=channel_principal("amazon"), path_parameters={"channel": "amazon"})
+
+    accepted = intake.invoke(event)
+    messages = queued(deployed)
+    result = function.invoke(as_sqs_event(messages))
+    again = function.invoke(as_sqs_event(messages))  # a redelivered message changes nothing
+
+    assert accepted["statusCode"] == 202
+    assert [json.loads(m["Body"])["channel"] for m in messages] == ["amazon"]
+    assert result == again == {"batchItemFailures": []}
+    orders = [item for item in deployed.items("OrdersTable") if item["entity"]["S"] == "order"]
+    assert len(orders) == 1 and orders[0]["channel"]["S"] == "amazon"
+
+
+def test_a_fetch_that_fails_is_reported_for_retry_and_the_rest_of_the_batch_goes_on(deployed, fetcher):
+    function, module = fetcher
+    good = fixture("amazon", "order.json")
+
+    def flaky(order_id):
+        if order_id == "bad":
+            raise RuntimeError("amazon is down")
+        return good
+
+    module.FETCHERS["amazon"] = flaky
+    records = as_sqs_event([
+        {"MessageId": "m1", "ReceiptHandle": "r1", "Body": json.dumps({"channel": "amazon", "order_id": "bad"}),
+         "MD5OfBody": "x"},
+        {"MessageId": "m2", "ReceiptHandle": "r2", "Body": json.dumps({"channel": "amazon", "order_id": "good"}),
+         "MD5OfBody": "y"},
+    ])
+
+    assert function.invoke(records) == {"batchItemFailures": [{"itemIdentifier": "m1"}]}
+
+
+def test_the_poller_queues_what_amazon_changed_since_its_checkpoint(deployed, fetcher):
+    function, module = fetcher
+    pages = [fixture("amazon", "getOrders_page1.json"), fixture("amazon", "getOrders_page2.json")]
+    calls = []
+
+    def transport(method, path, query):
+        calls.append(query)
+        return pages[len(calls) - 1]
+
+    from oms.channels.amazon_client import OrdersApi
+
+    module.amazon_orders = lambda: OrdersApi(transport)
+    secret = deployed.environment("ChannelFetchFunction")["OMS_CHANNEL_CREDENTIALS"]
+    deployed.client("secretsmanager").put_secret_value(
+        SecretId=secret, SecretString=json.dumps({"amazon": {"marketplace_ids": ["ATVPDKIKX0DER"]}}))
+
+    first = function.invoke({"poll": "amazon"})
+    expected = sum(len(page["payload"]["Orders"]) for page in pages)
+
+    assert first == {"orders_queued": expected}
+    assert len(queued(deployed)) == min(expected, 10)
+    calls.clear()
+    pages[:] = [{"payload": {"Orders": []}}]
+    function.invoke({"poll": "amazon"})
+    newest = max(order["LastUpdateDate"] for page in [fixture("amazon", "getOrders_page1.json"),
+                                                      fixture("amazon", "getOrders_page2.json")]
+                 for order in page["payload"]["Orders"])
+    assert calls[0]["LastUpdatedAfter"] < newest  # it looks back a little from where it got to
