@@ -108,3 +108,25 @@ def test_the_poller_queues_what_amazon_changed_since_its_checkpoint(deployed, fe
                                                       fixture("amazon", "getOrders_page2.json")]
                  for order in page["payload"]["Orders"])
     assert calls[0]["LastUpdatedAfter"] < newest  # it looks back a little from where it got to
+
+
+def test_a_signed_square_webhook_is_queued_and_the_order_fetched(deployed, fetcher):
+    from infra.local.seed import webhook_secret
+    from oms.webhooks import signature
+
+    function, module = fetcher
+    module.FETCHERS["square"] = lambda order_id: fixture("square", "order.json")
+    body = json.dumps(fixture("square", "webhook_order_created.json"))
+    # Square signs the notification URL it posted to, then the body.
+    signed = "https://api.example.com/dev/channels/square/orders" + body
+    event = api_event("POST", "/channels/{channel}/orders", "/channels/square/orders", body=body,
+                      principal=channel_principal("square"), path_parameters={"channel": "square"},
+                      headers={"x-square-hmacsha256-signature": signature(webhook_secret("square"), signed.encode())})
+
+    accepted = deployed.function("IntakeFunction").invoke(event)
+    result = function.invoke(as_sqs_event(queued(deployed)))
+
+    assert accepted["statusCode"] == 202
+    assert result == {"batchItemFailures": []}
+    orders = [item for item in deployed.items("OrdersTable") if item["entity"]["S"] == "order"]
+    assert [order["channel"]["S"] for order in orders] == ["square"]
