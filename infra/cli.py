@@ -142,6 +142,8 @@ def _import(arguments: argparse.Namespace) -> int:
                         "(or OMS_ORDERS_TABLE, OMS_PII_KEY_ID, OMS_PII_HASH_SECRET), or --stage local")
         receive = functools.partial(receive_order, channel=arguments.channel, orders=order_store(destination))
     report = Path(arguments.report) if arguments.report else path.with_name(path.name + ".report.csv")
+    if report.resolve() == path.resolve():
+        return fail("--report names FILE itself, which the report would overwrite")
     try:
         tally = import_file(path, READERS[arguments.format], receive, report, zone, arguments.day_first,
                             progress=sys.stderr.isatty())
