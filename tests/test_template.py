@@ -101,11 +101,13 @@ def test_the_layer_carries_the_run_time_dependencies_and_nothing_for_tests():
 
 def test_only_the_functions_that_read_pii_may_use_its_key():
     key = load_yaml(TEMPLATE)["Resources"]["PiiKey"]["Properties"]["KeyPolicy"]
-    using = [s for s in key["Statement"]
+    statements = [s for s in key["Statement"] if "Fn::If" not in s]
+    optional = [s["Fn::If"][1] for s in key["Statement"] if "Fn::If" in s]
+    using = [s for s in statements + optional
              if {"kms:Decrypt", "kms:GenerateDataKey", "kms:Encrypt"} & set(s["Action"])]
 
     principals = [p for s in using for p in (s["Principal"]["AWS"] if isinstance(s["Principal"]["AWS"], list)
                                               else [s["Principal"]["AWS"]])]
     assert principals == [{"Fn::GetAtt": ["IntakeFunctionRole", "Arn"]},
-                          {"Fn::GetAtt": ["ChannelFetchFunctionRole", "Arn"]}]
+                          {"Fn::GetAtt": ["ChannelFetchFunctionRole", "Arn"]}, {"Ref": "PiiImportRoleArn"}]
     assert all(s["Condition"]["StringEquals"]["kms:EncryptionContext:purpose"] == "oms-customer-pii" for s in using)
