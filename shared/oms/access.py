@@ -20,6 +20,11 @@ ROUTES: dict[tuple[str, str], frozenset[Kind]] = {
     ("POST", "/orders/{order_id}/approve"): frozenset({"admin"}),
     ("POST", "/orders/{order_id}/cancel"): frozenset({"admin"}),
     ("DELETE", "/customers/{email_hash}"): frozenset({"admin"}),
+    ("PUT", "/inventory/{sku}/{location_id}"): frozenset({"admin"}),
+    ("POST", "/inventory/{sku}/{location_id}/adjust"): frozenset({"admin"}),
+    ("POST", "/inventory/{sku}/{location_id}/receive"): frozenset({"admin"}),
+    ("GET", "/inventory/{sku}"): frozenset({"admin", "channel"}),
+    ("GET", "/locations"): frozenset({"admin"}),
 }
 
 

@@ -41,3 +41,9 @@ class ChannelFetchSettings(BaseModel):
     screening_rules: str = Field(alias="OMS_SCREENING_RULES", min_length=1)
     channel_fetch_queue: str = Field(alias="OMS_CHANNEL_FETCH_QUEUE", min_length=1)
     channel_credentials: str = Field(alias="OMS_CHANNEL_CREDENTIALS", min_length=1)
+
+
+class InventorySettings(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+    inventory_table: str = Field(alias="OMS_INVENTORY_TABLE", min_length=1)

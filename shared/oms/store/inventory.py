@@ -90,6 +90,53 @@ class InventoryStore:
             },
         )
 
+    def location(self, location_id: str) -> Location | None:
+        item = self._client.get_item(
+            TableName=self._table, Key={"pk": {"S": _LOCATIONS_PK}, "sk": {"S": f"LOC#{location_id}"}}
+        ).get("Item")
+        return Location.model_validate({k: v for k, v in _from_item(item).items() if k not in ("pk", "sk")}) if item else None
+
+    def adjust(self, sku: str, location_id: str, delta: int) -> Stock:
+        """Counts units found (+) or lost (-); on hand never goes below zero.
+
+        Reserved units stay reserved: a loss larger than what is free leaves `available`
+        negative, which sourcing reads as nothing to promise until stock comes back.
+        """
+        try:
+            item = self._client.update_item(
+                TableName=self._table,
+                Key=_stock_key(sku, location_id),
+                UpdateExpression="SET on_hand = on_hand + :delta, available = available + :delta",
+                ConditionExpression="attribute_exists(pk) AND on_hand >= :floor",
+                ExpressionAttributeValues={":delta": {"N": str(delta)}, ":floor": {"N": str(max(0, -delta))}},
+                ReturnValues="ALL_NEW",
+                ReturnValuesOnConditionCheckFailure="ALL_OLD",
+            )["Attributes"]
+        except self._client.exceptions.ConditionalCheckFailedException as error:
+            if "Item" not in error.response:
+                raise UnknownStock(sku, location_id) from None
+            raise NotEnoughOnHand(sku, location_id) from None
+        return _stock_from_item(item)
+
+    def receive(self, sku: str, location_id: str, quantity: int) -> Stock:
+        """Units arriving (a delivery, a transfer, a return to stock); the SKU joins the catalogue."""
+        update = {
+            "TableName": self._table,
+            "Key": _stock_key(sku, location_id),
+            "UpdateExpression": (
+                "SET sku = :sku, location_id = :location, on_hand = if_not_exists(on_hand, :zero) + :q,"
+                " available = if_not_exists(available, :zero) + :q, reserved = if_not_exists(reserved, :zero),"
+                " safety_stock = if_not_exists(safety_stock, :zero), reorder_point = if_not_exists(reorder_point, :zero)"
+            ),
+            "ExpressionAttributeValues": {":sku": {"S": sku}, ":location": {"S": location_id},
+                                          ":q": {"N": str(quantity)}, ":zero": {"N": "0"}},
+        }
+        self._client.transact_write_items(TransactItems=[
+            {"Put": {"TableName": self._table, "Item": {**_catalogue_key(sku), "sku": {"S": sku}}}},
+            {"Update": update},
+        ])
+        return next(stock for stock in self.stock(sku) if stock.location_id == location_id)
+
     def stock(self, sku: str) -> list[Stock]:
         page = self._client.query(
             TableName=self._table,
@@ -97,11 +144,20 @@ class InventoryStore:
             ExpressionAttributeValues={":pk": {"S": f"SKU#{sku}"}},
             ConsistentRead=True,
         )
-        return [
-            Stock.model_validate({k: v for k, v in _from_item(item).items() if k not in ("pk", "sk", "available")})
-            for item in page["Items"] if item["sk"]["S"].startswith("LOC#")
-        ]
+        return [_stock_from_item(item) for item in page["Items"] if item["sk"]["S"].startswith("LOC#")]
 
 
 def _from_item(item: dict[str, dict]) -> dict[str, Any]:
     return {name: _deserializer.deserialize(value) for name, value in item.items()}
+
+
+class UnknownStock(LookupError):
+    """No stock record for this SKU at this location (set or receive it first)."""
+
+
+class NotEnoughOnHand(ValueError):
+    """An adjustment would take on-hand units below zero."""
+
+
+def _stock_from_item(item: dict[str, dict]) -> Stock:
+    return Stock.model_validate({k: v for k, v in _from_item(item).items() if k not in ("pk", "sk", "available")})
