@@ -51,7 +51,8 @@ def credentials(channel: str) -> dict:
 
 
 def square_orders():
-    
+    from oms.channels.square import SquareOrders  # imported by the channel that needs it
+
     return SquareOrders(square_transport(credentials("square")))
 
 

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.factories import api_event, channel_principal, response_json
+from tests.factories import api_event, channel_principal
 
 FIXTURES = Path(__file__).parents[1] / "fixtures" / "channels"
 
@@ -130,3 +130,14 @@ def test_a_signed_square_webhook_is_queued_and_the_order_fetched(deployed, fetch
     assert result == {"batchItemFailures": []}
     orders = [item for item in deployed.items("OrdersTable") if item["entity"]["S"] == "order"]
     assert [order["channel"]["S"] for order in orders] == ["square"]
+
+
+def test_each_channel_fetcher_builds_its_real_client(deployed, fetcher):
+    _, module = fetcher
+    secret = deployed.environment("ChannelFetchFunction")["OMS_CHANNEL_CREDENTIALS"]
+    deployed.client("secretsmanager").put_secret_value(SecretId=secret, SecretString=json.dumps(
+        {"square": {"access_token": "t"}, "amazon": {"endpoint": "https://example.invalid", "client_id": "c",
+                                                      "client_secret": "s", "refresh_token": "r"}}))
+
+    assert type(module.square_orders()).__name__ == "SquareOrders"
+    assert type(module.amazon_orders()).__name__ == "OrdersApi"

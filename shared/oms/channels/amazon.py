@@ -43,6 +43,7 @@ from typing import Any
 import iso4217
 
 from oms.channels import ChannelOrder, ChannelPayloadError, WebhookSignature, e164, require, submission_from
+from oms.channels.reading import as_dict, as_list, text
 from oms.models import DeliveryMethod, OrderStatus, PaymentMethod, PaymentStatus
 
 SIGNATURE: WebhookSignature | None = None
@@ -226,7 +227,7 @@ def order_id_from_notification(notification: dict) -> str | None:
         raise ChannelPayloadError([{"field": "NotificationType", "problem": f"not ORDER_CHANGE: {kind!r}"}])
     path = "Payload.OrderChangeNotification.AmazonOrderId"
     problems = require(notification, path)
-    order_id = _text(notification["Payload"]["OrderChangeNotification"]["AmazonOrderId"]) if not problems else None
+    order_id = text(notification["Payload"]["OrderChangeNotification"]["AmazonOrderId"]) if not problems else None
     if order_id is None:
         raise ChannelPayloadError(problems or [{"field": path, "problem": "not an order id"}])
     if notification["Payload"]["OrderChangeNotification"].get("OrderChangeType") == _TIP_ONLY:
@@ -250,7 +251,7 @@ class _Money:
         if amount is None:
             self.problems.append({"field": f"{path}.Amount", "problem": f"not an amount: {value['Amount']!r}"})
             return None
-        other = _text(value.get("CurrencyCode"))
+        other = text(value.get("CurrencyCode"))
         if other and other.upper() != self.currency:
             # The spec's own example prices gift wrap in GBP on a JPY order: leave it out, say so.
             self.notes.append(f"{path} is in {other}, the order in {self.currency}: left out")
@@ -264,7 +265,7 @@ class _Money:
         for index, item in enumerate(items):
             for field in fields:
                 parent, _, name = field.rpartition(".")
-                holder = _dict(item.get(parent)) if parent else item
+                holder = as_dict(item.get(parent)) if parent else item
                 total += abs(self.read(holder.get(name), f"items.{index}.{field}") or Decimal(0))
         return total
 
@@ -303,7 +304,7 @@ def _unwrap(document: Any, name: str, problems: list) -> dict | None:
         problems.append({"field": name, "problem": "missing"})
         return None
     if isinstance(document, dict) and document.get("errors"):
-        said = "; ".join(f"{_dict(e).get('code')}: {_dict(e).get('message')}" for e in _list(document["errors"]))
+        said = "; ".join(f"{as_dict(e).get('code')}: {as_dict(e).get('message')}" for e in as_list(document["errors"]))
         problems.append({"field": f"{name}.errors", "problem": f"an error response, not a document: {said}"})
         return None
     if isinstance(document, dict) and "payload" in document:
@@ -329,7 +330,7 @@ def _order_problems(order: dict | None) -> list[dict[str, str]]:
         value = order.get(field)
         if value is not None and not (isinstance(value, str) and value in known):
             problems.append({"field": f"order.{field}", "problem": f"unknown value {value!r}"})
-    if order.get("AmazonOrderId") is not None and _text(order["AmazonOrderId"]) is None:
+    if order.get("AmazonOrderId") is not None and text(order["AmazonOrderId"]) is None:
         problems.append({"field": "order.AmazonOrderId", "problem": "not an order id"})
     return problems
 
@@ -344,16 +345,16 @@ def _item_problems(items: list) -> list[dict[str, str]]:
             problems.append({"field": f"items.{index}.QuantityOrdered", "problem": "missing"})
         elif not isinstance(quantity, int) or isinstance(quantity, bool) or quantity < 0:
             problems.append({"field": f"items.{index}.QuantityOrdered", "problem": f"not a quantity: {quantity!r}"})
-        elif _text(item.get("SellerSKU")) is None and _text(item.get("ASIN")) is None:
+        elif text(item.get("SellerSKU")) is None and text(item.get("ASIN")) is None:
             problems.append({"field": f"items.{index}.SellerSKU", "problem": "missing, and no ASIN to stand in"})
     return problems
 
 
 def _currency(order: dict, items: list[dict], problems: list) -> str:
-    stated = [_dict(order.get("OrderTotal")).get("CurrencyCode")]
-    stated += [_dict(item.get("ItemPrice")).get("CurrencyCode") for item in items]
-    stated.append(MARKETPLACE_CURRENCY.get(_text(order.get("MarketplaceId")) or ""))
-    currency = next((_text(code) for code in stated if _text(code)), None)
+    stated = [as_dict(order.get("OrderTotal")).get("CurrencyCode")]
+    stated += [as_dict(item.get("ItemPrice")).get("CurrencyCode") for item in items]
+    stated.append(MARKETPLACE_CURRENCY.get(text(order.get("MarketplaceId")) or ""))
+    currency = next((text(code) for code in stated if text(code)), None)
     if currency is None:
         problems.append({"field": "order.OrderTotal.CurrencyCode",
                          "problem": "missing, and no amount or known marketplace says it"})
@@ -366,10 +367,10 @@ def _lines(items: list[dict], money: _Money, notes: list[str]) -> tuple[list[dic
     promotions larger than their item's price (an order discount, as a line cannot bear it)."""
     lines, native, unpriced, excess = [], [], [], Decimal(0)
     for index, item in enumerate(items):
-        quantity, name = item["QuantityOrdered"], (_text(item.get("Title")) or "")[:200] or None
-        sku = _text(item.get("SellerSKU"))
+        quantity, name = item["QuantityOrdered"], (text(item.get("Title")) or "")[:200] or None
+        sku = text(item.get("SellerSKU"))
         if quantity == 0:
-            notes.append(f"item {_text(item.get('OrderItemId')) or index} ({sku or item.get('ASIN')}) has quantity 0"
+            notes.append(f"item {text(item.get('OrderItemId')) or index} ({sku or item.get('ASIN')}) has quantity 0"
                          " (cancelled): left out")
             continue
         if sku is None:
@@ -382,7 +383,7 @@ def _lines(items: list[dict], money: _Money, notes: list[str]) -> tuple[list[dic
         promotion = abs(money.read(item.get("PromotionDiscount"), f"items.{index}.PromotionDiscount") or Decimal(0))
         discounts = []
         if promotion:
-            code = ", ".join(str(p) for p in _list(item.get("PromotionIds")))[:200] or None
+            code = ", ".join(str(p) for p in as_list(item.get("PromotionIds")))[:200] or None
             discounts.append({"amount": min(promotion, price), "code": code})
             excess += max(promotion - price, Decimal(0))
         if rounding:
@@ -425,18 +426,18 @@ def _charges(items: list[dict], money: _Money) -> dict[str, Decimal]:
 def _delivery(order: dict, items: list[dict], problems: list, notes: list[str]) -> dict:
     if order.get("IsISPU") is True:
         # In-store pickup: Amazon names the store by the seller's store-chain or supply-source id.
-        store = next((_text(item.get("StoreChainStoreId")) for item in items if _text(item.get("StoreChainStoreId"))),
-                     None) or _text(_dict(order.get("FulfillmentInstruction")).get("FulfillmentSupplySourceId"))
+        store = next((text(item.get("StoreChainStoreId")) for item in items if text(item.get("StoreChainStoreId"))),
+                     None) or text(as_dict(order.get("FulfillmentInstruction")).get("FulfillmentSupplySourceId"))
         if store is None:
             problems.append({"field": "items.0.StoreChainStoreId",
                              "problem": "missing: an in-store pickup names its store"})
             return {"method": DeliveryMethod.STORE_PICKUP}
         notes.append(f"in-store pickup (ISPU) at Amazon store {store}: map it to an OMS location")
         return {"method": DeliveryMethod.STORE_PICKUP, "pickup_location_id": store[:64]}
-    category = _text(order.get("ShipmentServiceLevelCategory"))
+    category = text(order.get("ShipmentServiceLevelCategory"))
     method = SHIPMENT_SERVICE_LEVEL.get(category) if category else None
     if method is None:
-        level = _text(order.get("ShipServiceLevel"))
+        level = text(order.get("ShipServiceLevel"))
         method = SHIPMENT_SERVICE_LEVEL.get(level) if level else None
     if method is None:
         # Speed only orders the work; a paid order is not refused over it.
@@ -450,9 +451,9 @@ def _shipping_address(order: dict, document: dict | None, delivery: dict,
                       problems: list) -> tuple[dict | None, str, str | None]:
     """The address from getOrderAddress where given, else the Order's own; its native path;
     and the phone Amazon keeps in it (the buyer's, the model's customer phone)."""
-    given = _dict(_dict(document).get("ShippingAddress"))
+    given = as_dict(as_dict(document).get("ShippingAddress"))
     path = "address.ShippingAddress" if given else "order.ShippingAddress"
-    native = given or _dict(order.get("ShippingAddress"))
+    native = given or as_dict(order.get("ShippingAddress"))
     if not native:
         if delivery["method"] != DeliveryMethod.STORE_PICKUP:
             why = " (Amazon gives none until payment is authorised: fetch it again once Unshipped)" \
@@ -461,33 +462,33 @@ def _shipping_address(order: dict, document: dict | None, delivery: dict,
         return None, path, None
     # Amazon fills AddressLine1 with a company or building name in some countries and puts the
     # street in line 2 or 3: the first line given is line 1, the rest line 2.
-    street = [line for line in (_text(native.get(f"AddressLine{n}")) for n in (1, 2, 3)) if line]
-    city = _text(native.get("City")) or _text(native.get("Municipality")) or _text(native.get("District"))
+    street = [line for line in (text(native.get(f"AddressLine{n}")) for n in (1, 2, 3)) if line]
+    city = text(native.get("City")) or text(native.get("Municipality")) or text(native.get("District"))
     problems += [{"field": f"{path}.{field}", "problem": "missing"}
                  for field, value in (("AddressLine1", street), ("City", city)) if not value]
     problems += [{**p, "field": f"{path}.{p['field']}"} for p in require(native, "CountryCode")]
-    geo = _dict(_dict(native.get("ExtendedFields")).get("GeoCoordinates"))
+    geo = as_dict(as_dict(native.get("ExtendedFields")).get("GeoCoordinates"))
     return {
-        "name": _text(native.get("Name")),
-        "company": _text(native.get("CompanyName")),
+        "name": text(native.get("Name")),
+        "company": text(native.get("CompanyName")),
         "line1": street[0] if street else None,
         "line2": ", ".join(street[1:]) or None,
         "city": city,
-        "region": _text(native.get("StateOrRegion")),
-        "postal_code": _text(native.get("PostalCode")),
-        "country": _text(native.get("CountryCode")),
+        "region": text(native.get("StateOrRegion")),
+        "postal_code": text(native.get("PostalCode")),
+        "country": text(native.get("CountryCode")),
         "latitude": _coordinate(geo.get("Latitude"), 90),
         "longitude": _coordinate(geo.get("Longitude"), 180),
-    }, path, _text(native.get("Phone"))
+    }, path, text(native.get("Phone"))
 
 
 def _customer(order: dict, address: dict | None, given_phone: str | None, notes: list[str]) -> dict | None:
-    buyer, address = _dict(order.get("BuyerInfo")), address or {}
+    buyer, address = as_dict(order.get("BuyerInfo")), address or {}
     phone = e164(given_phone, address.get("country"))
     if given_phone and phone is None:
         notes.append("buyer phone dropped: not a valid number")
     # BuyerEmail is Amazon's masked relay address: kept, as it is how Amazon lets sellers write.
-    name, email = _text(buyer.get("BuyerName")) or address.get("name"), _text(buyer.get("BuyerEmail"))
+    name, email = text(buyer.get("BuyerName")) or address.get("name"), text(buyer.get("BuyerEmail"))
     return {"name": name, "email": email, "phone": phone} if name or email or phone else None
 
 
@@ -496,7 +497,7 @@ def _payment_method(order: dict, problems: list, notes: list[str]) -> PaymentMet
     if not isinstance(word, str) or word not in PAYMENT_METHOD:
         problems.append({"field": "order.PaymentMethod", "problem": f"unknown value {word!r}"})
         return PaymentMethod.WALLET
-    details = [detail for detail in _list(order.get("PaymentMethodDetails")) if _text(detail)]
+    details = [detail for detail in as_list(order.get("PaymentMethodDetails")) if text(detail)]
     if len(details) > 1:
         notes.append(f"paid with {', '.join(details)}")
     if word != "Other" or not details:
@@ -523,8 +524,8 @@ def _status(order: dict, items: list[dict], notes: list[str]) -> OrderStatus:
         notes.append("fulfilled by Amazon (AFN): Amazon ships it from its own stock;"
                      " the OMS must not allocate or ship it")
         return status if status == OrderStatus.CANCELLED else OrderStatus.SHIPPED
-    cancels = [_dict(item.get("BuyerRequestedCancel")) for item in items]
-    reasons = [_text(c.get("BuyerCancelReason")) or "no reason given" for c in cancels
+    cancels = [as_dict(item.get("BuyerRequestedCancel")) for item in items]
+    reasons = [text(c.get("BuyerCancelReason")) or "no reason given" for c in cancels
                if str(c.get("IsBuyerRequestedCancel")).lower() == "true"]
     if reasons:
         notes.append(f"the buyer asked Amazon to cancel ({'; '.join(dict.fromkeys(reasons))}): do not ship;"
@@ -537,33 +538,33 @@ def _order_notes(order: dict, items: list[dict], currency: str) -> list[str]:
     """What else staff should know: programmes with promises attached, points, gifts."""
     notes = []
     if order.get("IsPrime") is True:
-        by = _text(order.get("LatestShipDate"))
+        by = text(order.get("LatestShipDate"))
         notes.append(f"Amazon Prime order: ship by {by}" if by else "Amazon Prime order")
     if order.get("IsPremiumOrder") is True:
         notes.append("Amazon premium shipping: the promised delivery date is binding")
     if order.get("IsBusinessOrder") is True:
-        po = _text(_dict(order.get("BuyerInfo")).get("PurchaseOrderNumber"))
+        po = text(as_dict(order.get("BuyerInfo")).get("PurchaseOrderNumber"))
         notes.append(f"Amazon Business order, PO {po}" if po else "Amazon Business order")
     if order.get("IsAccessPointOrder") is True:
         notes.append("deliver to the Amazon Hub or pickup point in the address")
     window = next(((item.get("ScheduledDeliveryStartDate"), item.get("ScheduledDeliveryEndDate")) for item in items
-                   if _text(item.get("ScheduledDeliveryStartDate"))), None)
+                   if text(item.get("ScheduledDeliveryStartDate"))), None)
     if window:
         notes.append(f"scheduled delivery between {window[0]} and {window[1] or 'open end'}")
     if order.get("IsReplacementOrder") is True:
         notes.append(f"replacement for Amazon order {order.get('ReplacedOrderId') or 'not named'}")
-    points = [_dict(item.get("PointsGranted")) for item in items]
+    points = [as_dict(item.get("PointsGranted")) for item in items]
     number = sum(p.get("PointsNumber") or 0 for p in points if isinstance(p.get("PointsNumber"), int))
     if number:
-        values = (_decimal(_dict(p.get("PointsMonetaryValue")).get("Amount")) for p in points)
+        values = (_decimal(as_dict(p.get("PointsMonetaryValue")).get("Amount")) for p in points)
         worth = sum((value or Decimal(0) for value in values), Decimal(0))
         notes.append(f"Amazon Points granted: {number} (worth {worth} {currency}); the buyer's total is unchanged")
     for item in items:
-        gift = _dict(item.get("BuyerInfo"))
-        if _text(gift.get("GiftMessageText")) or _text(gift.get("GiftWrapLevel")):
-            wrap = f", wrap {gift['GiftWrapLevel']}" if _text(gift.get("GiftWrapLevel")) else ""
-            notes.append(f"gift {_text(item.get('SellerSKU')) or item.get('ASIN')}{wrap}:"
-                         f" {_text(gift.get('GiftMessageText')) or 'no message'}")
+        gift = as_dict(item.get("BuyerInfo"))
+        if text(gift.get("GiftMessageText")) or text(gift.get("GiftWrapLevel")):
+            wrap = f", wrap {gift['GiftWrapLevel']}" if text(gift.get("GiftWrapLevel")) else ""
+            notes.append(f"gift {text(item.get('SellerSKU')) or item.get('ASIN')}{wrap}:"
+                         f" {text(gift.get('GiftMessageText')) or 'no message'}")
     return notes
 
 
@@ -619,15 +620,3 @@ def _decimal(value: Any) -> Decimal | None:
     except InvalidOperation:
         return None
     return amount if amount.is_finite() else None
-
-
-def _text(value: Any) -> str | None:
-    return (value.strip() or None) if isinstance(value, str) else None
-
-
-def _dict(value: Any) -> dict:
-    return value if isinstance(value, dict) else {}
-
-
-def _list(value: Any) -> list:
-    return value if isinstance(value, list) else []

@@ -10,10 +10,11 @@ merchant's accounting view. `created_at` is UTC written without an offset.
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from decimal import ROUND_CEILING, Decimal, InvalidOperation
+from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from oms.channels import ChannelOrder, ChannelPayloadError, WebhookSignature, e164, require, submission_from
+from oms.channels.reading import as_list, scalar_text, unit_price_and_discount
 from oms.models import DeliveryMethod, OrderStatus, PaymentMethod, PaymentStatus
 
 # Magento has no standard signed order webhook: integrations pull orders over REST with an
@@ -111,7 +112,6 @@ _ADDRESS_FIELDS = {
     "name": "firstname", "company": "company", "line1": "street.0", "line2": "street.1",
     "city": "city", "region": "region_code", "postal_code": "postcode", "country": "country_id",
 }
-_TEN_THOUSANDTHS = Decimal("0.0001")
 
 
 def to_channel_order(payload: dict) -> ChannelOrder:
@@ -145,7 +145,7 @@ def to_channel_order(payload: dict) -> ChannelOrder:
     shipping_address = _at(payload, _SHIPPING).get("address")
     canonical = {
         "channel_order_id": str(payload["entity_id"]),
-        "channel_order_number": _text(payload.get("increment_id")),
+        "channel_order_number": scalar_text(payload.get("increment_id")),
         "placed_at": placed_at,
         "currency": payload["order_currency_code"],
         "customer": _customer(payload, notes),
@@ -153,7 +153,7 @@ def to_channel_order(payload: dict) -> ChannelOrder:
         "payment": {
             "method": _payment_method(str(payment["method"]), notes),
             "status": payment_status,
-            "reference": _text(payment.get("last_trans_id")),
+            "reference": scalar_text(payment.get("last_trans_id")),
         },
         "shipping_address": _address(shipping_address),
         "billing_address": _address(payload.get("billing_address")),
@@ -177,7 +177,7 @@ def to_channel_order(payload: dict) -> ChannelOrder:
     return ChannelOrder(
         submission=submission_from(canonical, native_field_of),
         status=order_status,
-        channel_status=_text(payload.get("status")) or state,
+        channel_status=scalar_text(payload.get("status")) or state,
         notes=tuple(notes),
     )
 
@@ -191,7 +191,7 @@ def _lines(payload: dict, notes: list[str], problems: list[dict[str, str]]) -> t
     store's bundle priced on its components instead, the grand total still counts them and
     the difference shows as the order's discrepancy, for a person to see."""
     lines, fields = [], {}
-    for index, item in enumerate(_list(payload["items"])):
+    for index, item in enumerate(as_list(payload["items"])):
         native = f"items.{index}"
         if isinstance(item, dict) and item.get("parent_item_id"):
             continue
@@ -208,14 +208,14 @@ def _lines(payload: dict, notes: list[str], problems: list[dict[str, str]]) -> t
             gross_field = f"{native}.price"
             gross = _money(item["price"], gross_field, problems) * quantity
         discount = _money(item.get("discount_amount") or 0, f"{native}.discount_amount", problems)
-        unit_price, discount = _unit_price_and_discount(gross, gross - discount, quantity, native, notes)
+        unit_price, discount = unit_price_and_discount(gross, gross - discount, quantity, native, notes)
         lines.append({
             "sku": _sku(item, native, notes),
-            "name": name[:200] if (name := _text(item.get("name"))) else None,
+            "name": name[:200] if (name := scalar_text(item.get("name"))) else None,
             "quantity": quantity,
             "unit_price": unit_price,
             # Magento does not say which rule gave an item its discount: the order's coupon names it.
-            "discounts": [{"amount": discount, "code": _text(payload.get("coupon_code"))}] if discount else [],
+            "discounts": [{"amount": discount, "code": scalar_text(payload.get("coupon_code"))}] if discount else [],
         })
         ours = f"lines.{len(lines) - 1}"
         fields |= {
@@ -226,24 +226,8 @@ def _lines(payload: dict, notes: list[str], problems: list[dict[str, str]]) -> t
     return lines, fields
 
 
-def _unit_price_and_discount(
-    gross: Decimal, net: Decimal, quantity: int, native: str, notes: list[str]
-) -> tuple[Decimal, Decimal]:
-    """A unit price (to our 4 places) and the line's discount, such that the line nets to
-    the channel's own line total: a row that does not divide by the quantity (3 for
-    25.00) is rounded up, and the fraction of a cent is carried as discount."""
-    if quantity <= 0:
-        return gross, Decimal(0)  # the quantity is reported by validation
-    unit_price = gross / quantity
-    if unit_price.as_tuple().exponent < _TEN_THOUSANDTHS.as_tuple().exponent:
-        unit_price = unit_price.quantize(_TEN_THOUSANDTHS, rounding=ROUND_CEILING)
-        notes.append(f"{native}: {gross} for {quantity} is {unit_price} each, rounded up; "
-                     f"the {unit_price * quantity - gross} over is carried as discount")
-    return unit_price, max(unit_price * quantity - net, Decimal(0))
-
-
 def _sku(item: dict, native: str, notes: list[str]) -> str:
-    if sku := _text(item.get("sku")):
+    if sku := scalar_text(item.get("sku")):
         return sku
     reference = f"magento-product-{item.get('product_id')}"
     notes.append(f"{native} has no SKU: recorded as {reference}")
@@ -255,14 +239,14 @@ def _statuses(
 ) -> tuple[OrderStatus, PaymentStatus]:
     if state not in ORDER_STATUS:
         raise ChannelPayloadError([{"field": "state", "problem": f"{state!r} is not a Magento order state"}])
-    status = _text(payload.get("status"))
+    status = scalar_text(payload.get("status"))
     order_status = STATUS_OVERRIDE.get(status or "", ORDER_STATUS[state])
     if order_status == OrderStatus.SHIPPED and delivery["method"] == DeliveryMethod.STORE_PICKUP:
         order_status = OrderStatus.DELIVERED  # a complete pickup was handed over the counter
     if status in STATUS_OVERRIDE:
         notes.append(f"status {status!r}: held for review")
     # A held order's money is as it was before the hold.
-    before_hold = _text(payload.get("hold_before_state"))
+    before_hold = scalar_text(payload.get("hold_before_state"))
     money_state = before_hold if state == "holded" and before_hold in PAYMENT_STATUS else state
     return order_status, _payment_status(payload["payment"], money_state, total)
 
@@ -297,14 +281,14 @@ def _delivery(payload: dict, notes: list[str]) -> dict:
     method = DELIVERY_METHOD.get(code.partition("_")[0])
     if method is None:
         method = UNKNOWN_DELIVERY_METHOD
-        notes.append(f"shipping method {code!r} ({_text(payload.get('shipping_description'))}) "
+        notes.append(f"shipping method {code!r} ({scalar_text(payload.get('shipping_description'))}) "
                      f"is not one we know: recorded as {method}")
     if method != DeliveryMethod.STORE_PICKUP:
         return {"method": method}
     # Magento's In-Store Pickup names the chosen pickup location (a source code) here.
-    pickup = _text(payload["extension_attributes"].get("pickup_location_code"))
+    pickup = scalar_text(payload["extension_attributes"].get("pickup_location_code"))
     location = f"magento-{pickup or code}"
-    notes.append(f"store pickup ({_text(payload.get('shipping_description')) or code}): "
+    notes.append(f"store pickup ({scalar_text(payload.get('shipping_description')) or code}): "
                  f"map pickup location {location} to one of our stores")
     return {"method": method, "pickup_location_id": location}
 
@@ -315,11 +299,11 @@ def _customer(payload: dict, notes: list[str]) -> dict | None:
     name = _joined(payload.get("customer_firstname"), payload.get("customer_lastname")) or _joined(
         billing.get("firstname"), billing.get("lastname")
     )
-    telephone = _text(billing.get("telephone"))
-    phone = e164(telephone, _text(billing.get("country_id")))
+    telephone = scalar_text(billing.get("telephone"))
+    phone = e164(telephone, scalar_text(billing.get("country_id")))
     if phone is None and telephone:
         notes.append("billing_address.telephone dropped: not a valid phone number")
-    email = _text(payload.get("customer_email")) or _text(billing.get("email"))
+    email = scalar_text(payload.get("customer_email")) or scalar_text(billing.get("email"))
     customer = {"name": name, "email": email, "phone": phone}
     return customer if any(customer.values()) else None
 
@@ -327,16 +311,16 @@ def _customer(payload: dict, notes: list[str]) -> dict | None:
 def _address(block: Any) -> dict | None:
     if not isinstance(block, dict):
         return None
-    street = [line for line in map(_text, _list(block.get("street"))) if line]
+    street = [line for line in map(scalar_text, as_list(block.get("street"))) if line]
     return {
         "name": _joined(block.get("firstname"), block.get("lastname")),
-        "company": _text(block.get("company")),
+        "company": scalar_text(block.get("company")),
         "line1": street[0] if street else None,
         "line2": ", ".join(street[1:]) or None,
-        "city": _text(block.get("city")),
-        "region": _text(block.get("region_code")) or _text(block.get("region")),
-        "postal_code": _text(block.get("postcode")),
-        "country": _text(block.get("country_id")),
+        "city": scalar_text(block.get("city")),
+        "region": scalar_text(block.get("region_code")) or scalar_text(block.get("region")),
+        "postal_code": scalar_text(block.get("postcode")),
+        "country": scalar_text(block.get("country_id")),
     }
 
 
@@ -349,16 +333,7 @@ def _at(payload: dict, path: str) -> Any:
 
 
 def _joined(*parts: Any) -> str | None:
-    return " ".join(text for part in parts if (text := _text(part))) or None
-
-
-def _text(value: Any) -> str | None:
-    text = "" if value is None else str(value).strip()
-    return text or None
-
-
-def _list(value: Any) -> list:
-    return value if isinstance(value, list) else []
+    return " ".join(text for part in parts if (text := scalar_text(part))) or None
 
 
 def _money(value: Any, field: str, problems: list[dict[str, str]]) -> Decimal:

@@ -19,6 +19,7 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from oms.channels import ChannelOrder, ChannelPayloadError, WebhookSignature, e164, require, submission_from
+from oms.channels.reading import as_dict, as_list, dicts, full_name, text
 from oms.models import DeliveryMethod, OrderStatus, PaymentMethod, PaymentStatus
 
 SIGNATURE: WebhookSignature | None = WebhookSignature(header="X-Shopify-Hmac-Sha256", encoding="base64")
@@ -107,9 +108,9 @@ def to_channel_order(payload: dict) -> ChannelOrder:
     if problems:
         raise ChannelPayloadError(problems)
     notes: list[str] = []
-    applications = _dicts(payload.get("discount_applications"))
+    applications = dicts(payload.get("discount_applications"))
     lines = [_line(item, index, applications, problems, notes) for index, item in enumerate(payload["line_items"])]
-    shipping_lines = _dicts(payload.get("shipping_lines"))
+    shipping_lines = dicts(payload.get("shipping_lines"))
     shipping, shipping_discount = _shipping(shipping_lines, problems)
     allocated = sum((d["amount"] for line in lines for d in line["discounts"]), shipping_discount)
     total_discounts = _optional_amount(payload, "total_discounts", problems)
@@ -125,19 +126,19 @@ def to_channel_order(payload: dict) -> ChannelOrder:
         # Prices, shipping and the total already hold the tax: adding it again would charge it twice.
         notes.append(f"prices include tax of {tax} {currency} (Shopify taxes_included): not added on top")
         tax = Decimal(0)
-    presentment = _text(payload.get("presentment_currency"))
+    presentment = text(payload.get("presentment_currency"))
     if presentment and presentment != currency:
         notes.append(f"customer paid in {presentment}; amounts are in the shop currency {currency}")
     if payload.get("test") is True:
         notes.append("Shopify test order: no real payment was taken")
 
-    shipping_address = _dict(payload.get("shipping_address"))
-    billing_address = _dict(payload.get("billing_address"))
-    country = _text(shipping_address.get("country_code")) or _text(billing_address.get("country_code"))
+    shipping_address = as_dict(payload.get("shipping_address"))
+    billing_address = as_dict(payload.get("billing_address"))
+    country = text(shipping_address.get("country_code")) or text(billing_address.get("country_code"))
     payment_status = PAYMENT_STATUS[payload["financial_status"]]
     canonical = {
         "channel_order_id": str(payload["id"]),
-        "channel_order_number": _text(payload.get("name")) or _text(str(payload.get("order_number") or "")),
+        "channel_order_number": text(payload.get("name")) or text(str(payload.get("order_number") or "")),
         "placed_at": payload["created_at"],
         "currency": currency,
         "customer": _customer(payload, country, notes),
@@ -179,8 +180,8 @@ def _shape_problems(payload: Any) -> list[dict[str, str]]:
 
 def _line(item: dict, index: int, applications: list[dict], problems: list, notes: list[str]) -> dict:
     path = f"line_items.{index}"
-    name = (_text(item.get("name")) or _text(item.get("title")) or "")[:200] or None
-    sku = _text(item.get("sku"))
+    name = (text(item.get("name")) or text(item.get("title")) or "")[:200] or None
+    sku = text(item.get("sku"))
     if sku is None:
         sku = _fallback_sku(item)
         if sku is None:
@@ -188,7 +189,7 @@ def _line(item: dict, index: int, applications: list[dict], problems: list, note
         else:
             notes.append(f"line {index + 1} ({name or 'unnamed'}) has no SKU in Shopify: recorded as {sku}")
     discounts = []
-    for j, allocation in enumerate(_dicts(item.get("discount_allocations"))):
+    for j, allocation in enumerate(dicts(item.get("discount_allocations"))):
         amount = _amount(allocation.get("amount"), f"{path}.discount_allocations.{j}.amount", problems)
         if amount:
             code = _discount_name(applications, allocation.get("discount_application_index"))
@@ -215,7 +216,7 @@ def _discount_name(applications: list[dict], index: Any) -> str | None:
         return None
     application = applications[index]
     # Codes have a `code`; manual, automatic and script discounts a `title`.
-    return _text(application.get("code")) or _text(application.get("title"))
+    return text(application.get("code")) or text(application.get("title"))
 
 
 def _shipping(shipping_lines: list[dict], problems: list) -> tuple[Decimal, Decimal]:
@@ -255,7 +256,7 @@ def _pickup(location: str, described: str, notes: list[str]) -> dict:
 
 def _shipping_method(shipping_lines: list[dict]) -> DeliveryMethod:
     for line in shipping_lines:
-        words = f"{_text(line.get('title')) or ''} {_text(line.get('code')) or ''}".lower()
+        words = f"{text(line.get('title')) or ''} {text(line.get('code')) or ''}".lower()
         for keyword, method in DELIVERY_KEYWORDS.items():
             if keyword in words:
                 return method
@@ -263,8 +264,8 @@ def _shipping_method(shipping_lines: list[dict]) -> DeliveryMethod:
 
 
 def _payment_method(payload: dict, notes: list[str]) -> PaymentMethod:
-    names = [name.strip() for name in _list(payload.get("payment_gateway_names")) if _text(name)]
-    if not names and _text(payload.get("gateway")):
+    names = [name.strip() for name in as_list(payload.get("payment_gateway_names")) if text(name)]
+    if not names and text(payload.get("gateway")):
         names = [payload["gateway"].strip()]  # the older shape's single gateway
     if len(names) > 1:
         notes.append(f"paid through several gateways: {', '.join(names)}")
@@ -278,14 +279,14 @@ def _payment_method(payload: dict, notes: list[str]) -> PaymentMethod:
 
 
 def _customer(payload: dict, country: str | None, notes: list[str]) -> dict | None:
-    customer = _dict(payload.get("customer"))
+    customer = as_dict(payload.get("customer"))
     name = (
-        _full_name(customer)
-        or _full_name(_dict(payload.get("billing_address")))
-        or _full_name(_dict(payload.get("shipping_address")))
+        full_name(customer)
+        or full_name(as_dict(payload.get("billing_address")))
+        or full_name(as_dict(payload.get("shipping_address")))
     )
-    email = _text(customer.get("email")) or _text(payload.get("email")) or _text(payload.get("contact_email"))
-    given_phone = _text(customer.get("phone")) or _text(payload.get("phone"))
+    email = text(customer.get("email")) or text(payload.get("email")) or text(payload.get("contact_email"))
+    given_phone = text(customer.get("phone")) or text(payload.get("phone"))
     phone = e164(given_phone, country)
     if given_phone and phone is None:
         notes.append("customer phone dropped: not a valid number")
@@ -296,14 +297,14 @@ def _customer(payload: dict, country: str | None, notes: list[str]) -> dict | No
 
 def _address(address: dict) -> dict:
     return {
-        "name": _full_name(address) or _text(address.get("name")),
-        "company": _text(address.get("company")),
-        "line1": _text(address.get("address1")),
-        "line2": _text(address.get("address2")),
-        "city": _text(address.get("city")),
-        "region": _text(address.get("province_code")) or _text(address.get("province")),
-        "postal_code": _text(address.get("zip")),
-        "country": _text(address.get("country_code")),
+        "name": full_name(address) or text(address.get("name")),
+        "company": text(address.get("company")),
+        "line1": text(address.get("address1")),
+        "line2": text(address.get("address2")),
+        "city": text(address.get("city")),
+        "region": text(address.get("province_code")) or text(address.get("province")),
+        "postal_code": text(address.get("zip")),
+        "country": text(address.get("country_code")),
         "latitude": _coordinate(address.get("latitude"), 90),
         "longitude": _coordinate(address.get("longitude"), 180),
     }
@@ -403,24 +404,3 @@ def _amount(value: Any, field: str, problems: list) -> Decimal:
 
 def _optional_amount(payload: dict, field: str, problems: list) -> Decimal | None:
     return None if payload.get(field) is None else _amount(payload[field], field, problems)
-
-
-def _full_name(record: dict) -> str | None:
-    joined = " ".join(part for part in (_text(record.get("first_name")), _text(record.get("last_name"))) if part)
-    return joined or None
-
-
-def _text(value: Any) -> str | None:
-    return (value.strip() or None) if isinstance(value, str) else None
-
-
-def _dict(value: Any) -> dict:
-    return value if isinstance(value, dict) else {}
-
-
-def _list(value: Any) -> list:
-    return value if isinstance(value, list) else []
-
-
-def _dicts(value: Any) -> list[dict]:
-    return [item if isinstance(item, dict) else {} for item in _list(value)]

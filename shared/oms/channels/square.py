@@ -32,6 +32,7 @@ from urllib.parse import quote
 from iso4217 import Currency
 
 from oms.channels import ChannelOrder, ChannelPayloadError, WebhookSignature, e164, require, submission_from
+from oms.channels.reading import as_dict, as_list, dicts, full_name, text
 from oms.models import DeliveryMethod, OrderStatus, PaymentMethod, PaymentStatus
 
 SIGNATURE: WebhookSignature | None = WebhookSignature(
@@ -155,7 +156,7 @@ class SquareOrders:
         if not isinstance(response, dict):
             raise ChannelPayloadError([{"field": "body", "problem": "not a RetrieveOrder response"}])
         if response.get("errors"):
-            raise SquareApiError([_dict(error) for error in _list(response["errors"])])
+            raise SquareApiError([as_dict(error) for error in as_list(response["errors"])])
         if not isinstance(response.get("order"), dict):
             raise ChannelPayloadError([{"field": "order", "problem": "missing from the RetrieveOrder response"}])
         return response["order"]
@@ -166,9 +167,9 @@ def order_id_from_webhook(event: dict) -> str:
     kind = event.get("type") if isinstance(event, dict) else None
     if not (isinstance(kind, str) and kind in ORDER_EVENTS):
         raise ChannelPayloadError([{"field": "type", "problem": f"not a Square order event: {kind!r}"}])
-    data = _dict(event.get("data"))
+    data = as_dict(event.get("data"))
     # `data.id` is the order id; the typed object (data.object.order_created, ...) repeats it.
-    order_id = data.get("id") or _dict(_dict(data.get("object")).get(data.get("type"))).get("order_id")
+    order_id = data.get("id") or as_dict(as_dict(data.get("object")).get(data.get("type"))).get("order_id")
     if not isinstance(order_id, str) or not order_id.strip():
         raise ChannelPayloadError([{"field": "data.id", "problem": "missing"}])
     return order_id.strip()
@@ -179,7 +180,7 @@ def to_channel_order(payload: dict) -> ChannelOrder:
     if not isinstance(payload, dict):
         raise ChannelPayloadError([{"field": "body", "problem": "not a Square Order object"}])
     if payload.get("errors"):
-        errors = "; ".join(_error_text(_dict(error)) for error in _list(payload["errors"]))
+        errors = "; ".join(_error_text(as_dict(error)) for error in as_list(payload["errors"]))
         raise ChannelPayloadError([{"field": "errors", "problem": f"Square answered with errors, not an order: {errors}"}])
     if not isinstance(payload.get("order"), dict):
         return _adapted(payload)
@@ -198,7 +199,7 @@ def _adapted(order: dict) -> ChannelOrder:
     if problems:
         raise ChannelPayloadError(problems)
     notes: list[str] = []
-    discount_names = {d["uid"]: _text(d.get("name")) for d in _dicts(order.get("discounts")) if _text(d.get("uid"))}
+    discount_names = {d["uid"]: text(d.get("name")) for d in dicts(order.get("discounts")) if text(d.get("uid"))}
     lines = [_line(item, i, discount_names, money, notes) for i, item in enumerate(order["line_items"])]
     if any(line["sku"] and not line["sku"].startswith("square-line-") for line in lines):
         notes.append("Square lines carry no SKU: recorded as square-<catalog variation id>; map them to our SKUs")
@@ -217,12 +218,12 @@ def _adapted(order: dict) -> ChannelOrder:
     if problems:
         raise ChannelPayloadError(problems)
 
-    recipient_address = _dict(recipient.get("address"))
+    recipient_address = as_dict(recipient.get("address"))
     picking_up = delivery["method"] == DeliveryMethod.STORE_PICKUP
     canonical = {
         "channel_order_id": order["id"],
         # The integrator's own reference is what its customer was told; Square shows its id.
-        "channel_order_number": _text(order.get("reference_id")) or order["id"],
+        "channel_order_number": text(order.get("reference_id")) or order["id"],
         "placed_at": order["created_at"],
         "currency": money.currency,
         "customer": _customer(recipient, notes),
@@ -256,9 +257,9 @@ def _shape_problems(order: dict) -> list[dict[str, str]]:
             order, *(f"line_items.{i}.{name}" for i in range(len(items)) for name in ("quantity", "base_price_money"))
         )
     for name in ("id", "location_id"):
-        if order.get(name) is not None and not _text(order[name]):
+        if order.get(name) is not None and not text(order[name]):
             problems.append({"field": name, "problem": "not a Square id"})
-    if order.get("created_at") is not None and not _text(order["created_at"]):
+    if order.get("created_at") is not None and not text(order["created_at"]):
         problems.append({"field": "created_at", "problem": "not an RFC 3339 timestamp"})
     for name in ("fulfillments", "tenders", "refunds", "discounts", "taxes"):
         if order.get(name) is not None and not isinstance(order[name], list):
@@ -326,7 +327,7 @@ def _line(item: dict, index: int, discount_names: dict, money: _Money, notes: li
 
 
 def _line_name(item: dict) -> str | None:
-    name, variation = _text(item.get("name")), _text(item.get("variation_name"))
+    name, variation = text(item.get("name")), text(item.get("variation_name"))
     joined = f"{name} ({variation})" if name and variation else name or variation
     return joined[:200] if joined else None
 
@@ -343,7 +344,7 @@ def _whole_quantity(item: dict, path: str, problems: list) -> int:
         problems.append({"field": f"{path}.quantity", "problem": f"not a quantity: {raw!r}"})
         return 0
     if quantity != quantity.to_integral_value():
-        unit = _dict(_dict(item.get("quantity_unit")).get("measurement_unit"))
+        unit = as_dict(as_dict(item.get("quantity_unit")).get("measurement_unit"))
         measured = next((unit[key] for key in _MEASURES if isinstance(unit.get(key), str)), None)
         in_unit = f" {measured}" if measured else ""
         problems.append({
@@ -357,7 +358,7 @@ def _whole_quantity(item: dict, path: str, problems: list) -> int:
 def _modifiers_per_unit(item: dict, quantity: int, money: _Money, path: str) -> Decimal:
     """What modifiers add to each unit; Square states a modifier's total for the whole line."""
     added = Decimal(0)
-    for j, modifier in enumerate(_dicts(item.get("modifiers"))):
+    for j, modifier in enumerate(dicts(item.get("modifiers"))):
         if modifier.get("total_price_money") is not None and quantity > 0:
             added += money(modifier["total_price_money"], f"{path}.modifiers.{j}.total_price_money") / quantity
         elif modifier.get("base_price_money") is not None:
@@ -366,12 +367,12 @@ def _modifiers_per_unit(item: dict, quantity: int, money: _Money, path: str) -> 
 
 
 def _line_discounts(item: dict, discount_names: dict, money: _Money, path: str) -> list[dict]:
-    applied = _dicts(item.get("applied_discounts"))
+    applied = dicts(item.get("applied_discounts"))
     if applied and all(isinstance(a.get("applied_money"), dict) for a in applied):
         discounts = [
             {
                 "amount": money(a["applied_money"], f"{path}.applied_discounts.{j}.applied_money"),
-                "code": (discount_names.get(_text(a.get("discount_uid"))) or "")[:200] or None,
+                "code": (discount_names.get(text(a.get("discount_uid"))) or "")[:200] or None,
             }
             for j, a in enumerate(applied)
         ]
@@ -384,10 +385,10 @@ def _line_discounts(item: dict, discount_names: dict, money: _Money, path: str) 
 
 
 def _sku(item: dict, index: int, name: str | None, path: str, problems: list, notes: list[str]) -> str | None:
-    catalog_id = _text(item.get("catalog_object_id"))
+    catalog_id = text(item.get("catalog_object_id"))
     if catalog_id:
         return f"square-{catalog_id}"
-    uid = _text(item.get("uid"))
+    uid = text(item.get("uid"))
     if uid is None:
         problems.append({"field": f"{path}.catalog_object_id", "problem": "missing, and no uid to stand in"})
         return None
@@ -400,7 +401,7 @@ def _sku(item: dict, index: int, name: str | None, path: str, problems: list, no
 def _inclusive_tax(order: dict, money: _Money, notes: list[str]) -> Decimal:
     inclusive = sum(
         (money(tax.get("applied_money"), f"taxes.{i}.applied_money")
-         for i, tax in enumerate(_dicts(order.get("taxes"))) if tax.get("type") == "INCLUSIVE"),
+         for i, tax in enumerate(dicts(order.get("taxes"))) if tax.get("type") == "INCLUSIVE"),
         Decimal(0),
     )
     if inclusive:
@@ -411,7 +412,7 @@ def _inclusive_tax(order: dict, money: _Money, notes: list[str]) -> Decimal:
 def _fulfillment(order: dict, notes: list[str]) -> tuple[str | None, dict]:
     """The fulfillment to follow: the first one not cancelled or failed. Square creates an
     order with one at most, but may return more."""
-    fulfillments = _dicts(order.get("fulfillments"))
+    fulfillments = dicts(order.get("fulfillments"))
     if not fulfillments:
         return None, {}
     live = [i for i, f in enumerate(fulfillments) if f.get("state") not in ("CANCELED", "FAILED")]
@@ -438,20 +439,20 @@ def _delivery(
         problems.append(_undocumented(f"{path}.type", kind))
         return pickup, {}, None
     details_path = f"{path}.{FULFILLMENT_DETAILS[kind]}"
-    details = _dict(fulfillment.get(FULFILLMENT_DETAILS[kind]))
-    recipient = _dict(details.get("recipient"))
+    details = as_dict(fulfillment.get(FULFILLMENT_DETAILS[kind]))
+    recipient = as_dict(details.get("recipient"))
     if kind == "PICKUP":
         notes.append(f"pickup at Square location {location}: map it to an OMS location as square-{location.lower()}")
         return pickup, recipient, f"{details_path}.recipient"
     method = DELIVERY_METHOD[kind]
-    shipping_type = (_text(details.get("shipping_type")) or "").lower()
+    shipping_type = (text(details.get("shipping_type")) or "").lower()
     if kind == "SHIPMENT" and any(word in shipping_type for word in EXPRESS_WORDS):
         method = DeliveryMethod.EXPRESS
     return {"method": method}, recipient, f"{details_path}.recipient"
 
 
 def _payment(order: dict, state: str, total: Decimal, money: _Money, notes: list[str]) -> dict:
-    tenders = _dicts(order.get("tenders"))
+    tenders = dicts(order.get("tenders"))
     if not tenders:
         if state in ("OPEN", "DRAFT"):
             notes.append("no Square tender on the order yet: payment method recorded as card")
@@ -486,14 +487,14 @@ def _payment(order: dict, state: str, total: Decimal, money: _Money, notes: list
         notes.append(f"paid with several Square tenders: {', '.join(kinds)}")
     if main["type"] in ("OTHER", "SQUARE_ACCOUNT"):
         notes.append(f"paid by Square tender {main['type']}: recorded as {TENDER_METHOD[main['type']].value}")
-    reference = _text(main.get("payment_id")) or _text(main.get("id"))
+    reference = text(main.get("payment_id")) or text(main.get("id"))
     return _refunded({"method": TENDER_METHOD[main["type"]], "status": status, "reference": reference}, order, total, money)
 
 
 def _tender_status(tender: dict, path: str, problems: list) -> PaymentStatus:
     if tender.get("type") != "CARD" or tender.get("card_details") is None:
         return PaymentStatus.PAID
-    status = _dict(tender["card_details"]).get("status")
+    status = as_dict(tender["card_details"]).get("status")
     if not _listed(CARD_STATUS, status):
         problems.append(_undocumented(f"{path}.card_details.status", status))
         return PaymentStatus.PENDING
@@ -504,7 +505,7 @@ def _refunded(payment: dict, order: dict, total: Decimal, money: _Money) -> dict
     """Refunds Square has approved turn a payment into a (partial) refund."""
     refunded = sum(
         (money(refund.get("amount_money"), f"refunds.{i}.amount_money")
-         for i, refund in enumerate(_dicts(order.get("refunds"))) if refund.get("status") == "APPROVED"),
+         for i, refund in enumerate(dicts(order.get("refunds"))) if refund.get("status") == "APPROVED"),
         Decimal(0),
     )
     if refunded and refunded >= total:
@@ -532,11 +533,11 @@ def _status(state: str, kind: str | None, payment: PaymentStatus, notes: list[st
 
 
 def _customer(recipient: dict, notes: list[str]) -> dict | None:
-    address = _dict(recipient.get("address"))
-    name = _text(recipient.get("display_name")) or _full_name(address)
-    email = _text(recipient.get("email_address"))
-    given_phone = _text(recipient.get("phone_number"))
-    phone = e164(given_phone, _text(address.get("country")))
+    address = as_dict(recipient.get("address"))
+    name = text(recipient.get("display_name")) or full_name(address)
+    email = text(recipient.get("email_address"))
+    given_phone = text(recipient.get("phone_number"))
+    phone = e164(given_phone, text(address.get("country")))
     if given_phone and phone is None:
         notes.append("recipient phone dropped: not a valid number")
     if not (name or email or phone):
@@ -546,15 +547,15 @@ def _customer(recipient: dict, notes: list[str]) -> dict | None:
 
 def _address(recipient: dict) -> dict:
     address = recipient["address"]
-    extra = [_text(address.get(key)) for key in ("address_line_2", "address_line_3")]
+    extra = [text(address.get(key)) for key in ("address_line_2", "address_line_3")]
     return {
-        "name": _text(recipient.get("display_name")) or _full_name(address),
-        "line1": _text(address.get("address_line_1")),
+        "name": text(recipient.get("display_name")) or full_name(address),
+        "line1": text(address.get("address_line_1")),
         "line2": ", ".join(part for part in extra if part) or None,
-        "city": _text(address.get("locality")) or _text(address.get("sublocality")),
-        "region": _text(address.get("administrative_district_level_1")),
-        "postal_code": _text(address.get("postal_code")),
-        "country": _text(address.get("country")),
+        "city": text(address.get("locality")) or text(address.get("sublocality")),
+        "region": text(address.get("administrative_district_level_1")),
+        "postal_code": text(address.get("postal_code")),
+        "country": text(address.get("country")),
     }
 
 
@@ -603,24 +604,3 @@ def _undocumented(field: str, value: Any) -> dict[str, str]:
 
 def _error_text(error: dict) -> str:
     return f"{error.get('category')}/{error.get('code')}: {error.get('detail') or 'no detail'}"
-
-
-def _full_name(record: dict) -> str | None:
-    joined = " ".join(part for part in (_text(record.get("first_name")), _text(record.get("last_name"))) if part)
-    return joined or None
-
-
-def _text(value: Any) -> str | None:
-    return (value.strip() or None) if isinstance(value, str) else None
-
-
-def _dict(value: Any) -> dict:
-    return value if isinstance(value, dict) else {}
-
-
-def _list(value: Any) -> list:
-    return value if isinstance(value, list) else []
-
-
-def _dicts(value: Any) -> list[dict]:
-    return [item if isinstance(item, dict) else {} for item in _list(value)]

@@ -21,6 +21,7 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from oms.channels import ChannelOrder, ChannelPayloadError, WebhookSignature, e164, require, submission_from
+from oms.channels.reading import as_list, dicts, full_name, text
 from oms.models import DeliveryMethod, OrderStatus, PaymentMethod, PaymentStatus
 
 # TikTok Shop puts its signature in the `Authorization` header: per the webhook guide's
@@ -132,10 +133,10 @@ def order_ids_from_webhook(event: dict) -> tuple[str, ...]:
     else:
         named = [
             (f"data.package_list.{i}.order_id_list.{j}", order_id)
-            for i, package in enumerate(_dicts(data.get("package_list")))
-            for j, order_id in enumerate(_list(package.get("order_id_list")))
+            for i, package in enumerate(dicts(data.get("package_list")))
+            for j, order_id in enumerate(as_list(package.get("order_id_list")))
         ]
-    problems = [{"field": path, "problem": "not an order id"} for path, order_id in named if not _text(order_id)]
+    problems = [{"field": path, "problem": "not an order id"} for path, order_id in named if not text(order_id)]
     if problems or not named:
         raise ChannelPayloadError(problems or [{"field": "data.package_list", "problem": "names no order"}])
     return tuple(dict.fromkeys(order_id.strip() for _, order_id in named))
@@ -213,7 +214,7 @@ def _adapted(order: dict) -> ChannelOrder:
         submission=submission,
         status=_status(order, status, notes),
         channel_status=", ".join(
-            f"{name}={order[name]}" for name in ("status", "fulfillment_type", "shipping_type") if _text(order.get(name))
+            f"{name}={order[name]}" for name in ("status", "fulfillment_type", "shipping_type") if text(order.get(name))
         ),
         notes=tuple(notes),
     )
@@ -232,7 +233,7 @@ def _shape_problems(order: dict) -> list[dict[str, str]]:
             "problem": "missing: TikTok withholds it while an order is UNPAID or ON_HOLD; "
                        "adapt the order again once it is AWAITING_SHIPMENT",
         })
-    if order.get("id") is not None and not _text(order["id"]):
+    if order.get("id") is not None and not text(order["id"]):
         problems.append({"field": "id", "problem": "not a TikTok order id"})
     status = order.get("status")
     if status is not None and not (isinstance(status, str) and status in ORDER_STATUS):
@@ -242,7 +243,7 @@ def _shape_problems(order: dict) -> list[dict[str, str]]:
 
 def _lines(order: dict, status: str, problems: list, notes: list[str]) -> tuple[list[dict], list[str]]:
     """Units of one SKU at one price grouped into lines, and each line's first native item."""
-    items = _dicts(order["line_items"])
+    items = dicts(order["line_items"])
     units = list(enumerate(items))
     if ORDER_STATUS[status] != OrderStatus.CANCELLED:
         # TikTok cancels single units (item-level cancellation); what is left ships.
@@ -261,19 +262,19 @@ def _lines(order: dict, status: str, problems: list, notes: list[str]) -> tuple[
 def _line(group: list[tuple[int, dict]], problems: list, notes: list[str]) -> dict:
     index, item = group[0]
     path = f"line_items.{index}"
-    product, variant = _text(item.get("product_name")), _text(item.get("sku_name"))
+    product, variant = text(item.get("product_name")), text(item.get("sku_name"))
     name = f"{product} ({variant})" if product and variant else product or variant
-    sku = _text(item.get("seller_sku"))
+    sku = text(item.get("seller_sku"))
     if sku is None:
-        sku_id = _text(item.get("sku_id"))
+        sku_id = text(item.get("sku_id"))
         if sku_id is None:
             problems.append({"field": f"{path}.seller_sku", "problem": "missing, and no sku_id to stand in"})
         else:
             sku = f"tiktok-{sku_id}"
             notes.append(f"{name or 'a line'} has no seller SKU in TikTok: recorded as {sku}")
     bundle = [
-        f"{part.get('sku_count') or 1} × {_text(part.get('seller_sku')) or _text(part.get('sku_id'))}"
-        for part in _dicts(item.get("combined_listing_skus"))
+        f"{part.get('sku_count') or 1} × {text(part.get('seller_sku')) or text(part.get('sku_id'))}"
+        for part in dicts(item.get("combined_listing_skus"))
     ]
     if bundle:
         notes.append(f"{sku} is a TikTok virtual bundle of {', '.join(bundle)}")
@@ -304,7 +305,7 @@ def _placed_at(create_time: Any, problems: list) -> datetime | None:
 def _status(order: dict, status: str, notes: list[str]) -> OrderStatus:
     ours = ORDER_STATUS[status]
     if ours == OrderStatus.CANCELLED:
-        reason = _text(order.get("cancel_reason")) or "none given"
+        reason = text(order.get("cancel_reason")) or "none given"
         notes.append(f"cancelled in TikTok by {order.get('cancellation_initiator') or 'unknown'}, reason: {reason}")
         return ours
     if status == "UNPAID":
@@ -336,9 +337,9 @@ def _payment_status(order: dict, status: str) -> PaymentStatus:
 def _payment_method(order: dict, notes: list[str]) -> PaymentMethod:
     if order.get("is_cod") is True:
         return PaymentMethod.CASH_ON_DELIVERY
-    if _text(order.get("payment_card_type")):  # "Debit", "Credit" or "Prepaid"
+    if text(order.get("payment_card_type")):  # "Debit", "Credit" or "Prepaid"
         return PaymentMethod.CARD
-    name = _text(order.get("payment_method_name"))
+    name = text(order.get("payment_method_name"))
     method = PAYMENT_METHOD.get(name.lower()) if name else None
     if method is None:
         notes.append(f"TikTok payment method {name or 'not named'} is not one we know: recorded as card")
@@ -361,13 +362,13 @@ def _delivery_method(order: dict, notes: list[str]) -> DeliveryMethod:
 def _customer(recipient: dict, notes: list[str]) -> dict | None:
     """The recipient. `buyer_email` is left out: TikTok gives an anonymised relay address and
     asks sellers to reach buyers through Seller Center instead."""
-    name = _text(recipient.get("name")) or _full_name(recipient)
-    given_phone = _text(recipient.get("phone_number"))
+    name = text(recipient.get("name")) or full_name(recipient)
+    given_phone = text(recipient.get("phone_number"))
     phone = None
     if given_phone and "*" in given_phone:
         notes.append("recipient phone masked by TikTok: dropped")
     elif given_phone:
-        phone = e164(given_phone, _text(recipient.get("region_code")))
+        phone = e164(given_phone, text(recipient.get("region_code")))
         if phone is None:
             notes.append("recipient phone dropped: not a valid number")
     if name and "*" in name:
@@ -378,37 +379,37 @@ def _customer(recipient: dict, notes: list[str]) -> dict | None:
 
 
 def _address(recipient: dict) -> dict:
-    lines = [_text(recipient.get(f"address_line{n}")) for n in (2, 3, 4)]
+    lines = [text(recipient.get(f"address_line{n}")) for n in (2, 3, 4)]
     return {
-        "name": _text(recipient.get("name")) or _full_name(recipient),
-        "line1": _text(recipient.get("address_line1"))
-        or _text(recipient.get("address_detail"))
-        or _text(recipient.get("full_address")),
+        "name": text(recipient.get("name")) or full_name(recipient),
+        "line1": text(recipient.get("address_line1"))
+        or text(recipient.get("address_detail"))
+        or text(recipient.get("full_address")),
         "line2": ", ".join(line for line in lines if line) or None,
         "city": _city(recipient),
         "region": _district(recipient, "L1"),
-        "postal_code": _text(recipient.get("postal_code")),
-        "country": _text(recipient.get("region_code")),
+        "postal_code": text(recipient.get("postal_code")),
+        "country": text(recipient.get("region_code")),
     }
 
 
 def _city(recipient: dict) -> str | None:
     """The district TikTok names a city (the US L3), else the UK post town, else the most
     local district below the country."""
-    districts = _dicts(recipient.get("district_info"))
-    named = next((_text(d.get("address_name")) for d in districts
-                  if (_text(d.get("address_level_name")) or "").lower() == "city" and _text(d.get("address_name"))), None)
+    districts = dicts(recipient.get("district_info"))
+    named = next((text(d.get("address_name")) for d in districts
+                  if (text(d.get("address_level_name")) or "").lower() == "city" and text(d.get("address_name"))), None)
     below_country = sorted(
-        (d for d in districts if _text(d.get("address_level")) not in (None, "L0") and _text(d.get("address_name"))),
+        (d for d in districts if text(d.get("address_level")) not in (None, "L0") and text(d.get("address_name"))),
         key=lambda d: d["address_level"],
     )
-    deepest = _text(below_country[-1]["address_name"]) if below_country else None
-    return named or _text(recipient.get("post_town")) or deepest
+    deepest = text(below_country[-1]["address_name"]) if below_country else None
+    return named or text(recipient.get("post_town")) or deepest
 
 
 def _district(recipient: dict, level: str) -> str | None:
-    return next((_text(d.get("address_name")) for d in _dicts(recipient.get("district_info"))
-                 if d.get("address_level") == level and _text(d.get("address_name"))), None)
+    return next((text(d.get("address_name")) for d in dicts(recipient.get("district_info"))
+                 if d.get("address_level") == level and text(d.get("address_name"))), None)
 
 
 def _native_fields(line_paths: list[str]) -> dict[str, str]:
@@ -455,20 +456,3 @@ def _amount(value: Any, field: str, problems: list, default: Decimal | None = No
         problems.append({"field": field, "problem": "missing" if value is None else f"not an amount: {value!r}"})
         return Decimal(0)
     return amount
-
-
-def _full_name(record: dict) -> str | None:
-    joined = " ".join(part for part in (_text(record.get("first_name")), _text(record.get("last_name"))) if part)
-    return joined or None
-
-
-def _text(value: Any) -> str | None:
-    return (value.strip() or None) if isinstance(value, str) else None
-
-
-def _list(value: Any) -> list:
-    return value if isinstance(value, list) else []
-
-
-def _dicts(value: Any) -> list[dict]:
-    return [item if isinstance(item, dict) else {} for item in _list(value)]

@@ -11,10 +11,11 @@ from __future__ import annotations
 
 import html
 from datetime import UTC, datetime
-from decimal import ROUND_CEILING, Decimal, InvalidOperation
+from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from oms.channels import ChannelOrder, ChannelPayloadError, WebhookSignature, e164, require, submission_from
+from oms.channels.reading import as_list, scalar_text, unit_price_and_discount
 from oms.models import DeliveryMethod, OrderStatus, PaymentMethod, PaymentStatus
 
 SIGNATURE = WebhookSignature(header="X-WC-Webhook-Signature", encoding="base64")
@@ -95,7 +96,6 @@ _ADDRESS_FIELDS = {
     "name": "first_name", "company": "company", "line1": "address_1", "line2": "address_2",
     "city": "city", "region": "state", "postal_code": "postcode", "country": "country",
 }
-_TEN_THOUSANDTHS = Decimal("0.0001")
 
 
 def to_channel_order(payload: dict) -> ChannelOrder:
@@ -120,7 +120,7 @@ def to_channel_order(payload: dict) -> ChannelOrder:
     order_status, payment_status = _status(status, delivery, payment_method, refunded, notes)
     canonical = {
         "channel_order_id": str(payload["id"]),
-        "channel_order_number": _text(payload.get("number")),
+        "channel_order_number": scalar_text(payload.get("number")),
         "placed_at": placed_at,
         "currency": payload["currency"],
         "customer": _customer(payload.get("billing"), notes),
@@ -128,7 +128,7 @@ def to_channel_order(payload: dict) -> ChannelOrder:
         "payment": {
             "method": payment_method,
             "status": payment_status,
-            "reference": _text(payload.get("transaction_id")),
+            "reference": scalar_text(payload.get("transaction_id")),
         },
         "shipping_address": shipping_address,
         "billing_address": _address(payload.get("billing")),
@@ -157,12 +157,12 @@ def to_channel_order(payload: dict) -> ChannelOrder:
 
 
 def _lines(payload: dict, notes: list[str], problems: list[dict[str, str]]) -> tuple[list[dict], dict[str, str]]:
-    coupons = [c.get("code") for c in _list(payload.get("coupon_lines")) if isinstance(c, dict) and c.get("code")]
+    coupons = [c.get("code") for c in as_list(payload.get("coupon_lines")) if isinstance(c, dict) and c.get("code")]
     # WooCommerce spreads coupons over the lines without saying which gave what: a line's
     # discount can be named only when the order has a single coupon.
     coupon = coupons[0] if len(coupons) == 1 else None
     lines, fields = [], {}
-    for index, item in enumerate(_list(payload["line_items"])):
+    for index, item in enumerate(as_list(payload["line_items"])):
         native = f"line_items.{index}"
         missing = require(payload, f"{native}.quantity", f"{native}.subtotal", f"{native}.total")
         if missing:
@@ -171,8 +171,8 @@ def _lines(payload: dict, notes: list[str], problems: list[dict[str, str]]) -> t
         quantity = _quantity(item["quantity"], f"{native}.quantity", problems)
         subtotal = _money(item["subtotal"], f"{native}.subtotal", problems)
         net = _money(item["total"], f"{native}.total", problems)
-        unit_price, discount = _unit_price_and_discount(subtotal, net, quantity, native, notes)
-        name = _text(html.unescape(str(item.get("name") or "")))  # names arrive HTML-escaped ("&ndash;")
+        unit_price, discount = unit_price_and_discount(subtotal, net, quantity, native, notes)
+        name = scalar_text(html.unescape(str(item.get("name") or "")))  # names arrive HTML-escaped ("&ndash;")
         lines.append({
             "sku": _sku(item, native, notes),
             "name": name[:200] if name else None,
@@ -189,24 +189,8 @@ def _lines(payload: dict, notes: list[str], problems: list[dict[str, str]]) -> t
     return lines, fields
 
 
-def _unit_price_and_discount(
-    gross: Decimal, net: Decimal, quantity: int, native: str, notes: list[str]
-) -> tuple[Decimal, Decimal]:
-    """A unit price (to our 4 places) and the line's discount, such that the line nets to
-    the channel's own line total: a subtotal that does not divide by the quantity (3 for
-    25.00) is rounded up, and the fraction of a cent is carried as discount."""
-    if quantity <= 0:
-        return gross, Decimal(0)  # the quantity is reported by validation
-    unit_price = gross / quantity
-    if unit_price.as_tuple().exponent < _TEN_THOUSANDTHS.as_tuple().exponent:
-        unit_price = unit_price.quantize(_TEN_THOUSANDTHS, rounding=ROUND_CEILING)
-        notes.append(f"{native}: {gross} for {quantity} is {unit_price} each, rounded up; "
-                     f"the {unit_price * quantity - gross} over is carried as discount")
-    return unit_price, max(unit_price * quantity - net, Decimal(0))
-
-
 def _sku(item: dict, native: str, notes: list[str]) -> str:
-    if sku := _text(item.get("sku")):
+    if sku := scalar_text(item.get("sku")):
         return sku
     if item.get("variation_id"):
         reference = f"woocommerce-variation-{item['variation_id']}"
@@ -222,14 +206,14 @@ def _fees(payload: dict, notes: list[str], problems: list[dict[str, str]]) -> De
     """Negative fees are discounts; a positive fee (a surcharge, gift wrap) has no place in
     our order, so it stays in the total and shows as its discrepancy, with a note."""
     discount = Decimal(0)
-    for index, fee in enumerate(_list(payload.get("fee_lines"))):
+    for index, fee in enumerate(as_list(payload.get("fee_lines"))):
         if not isinstance(fee, dict):
             continue
         amount = _money(fee.get("total"), f"fee_lines.{index}.total", problems)
         if amount < 0:
             discount -= amount
         elif amount > 0:
-            notes.append(f"fee_lines.{index} ({_text(fee.get('name'))}, {amount}) is not an order line: "
+            notes.append(f"fee_lines.{index} ({scalar_text(fee.get('name'))}, {amount}) is not an order line: "
                          "it is in the total only")
     return discount
 
@@ -237,7 +221,7 @@ def _fees(payload: dict, notes: list[str], problems: list[dict[str, str]]) -> De
 def _refunded(payload: dict, problems: list[dict[str, str]]) -> Decimal:
     """What was refunded so far: each refund's total is negative ("-10.00")."""
     return sum((abs(_money(refund.get("total"), f"refunds.{index}.total", problems))
-                for index, refund in enumerate(_list(payload.get("refunds"))) if isinstance(refund, dict)), Decimal(0))
+                for index, refund in enumerate(as_list(payload.get("refunds"))) if isinstance(refund, dict)), Decimal(0))
 
 
 def _status(
@@ -258,18 +242,18 @@ def _status(
 
 
 def _payment_method(payload: dict, total: Decimal, notes: list[str]) -> PaymentMethod:
-    gateway = _text(payload.get("payment_method"))
+    gateway = scalar_text(payload.get("payment_method"))
     if gateway in PAYMENT_METHOD:
         return PAYMENT_METHOD[gateway]
     if gateway is None and total == 0:
         return NOTHING_TO_PAY
-    title = _text(payload.get("payment_method_title"))
+    title = scalar_text(payload.get("payment_method_title"))
     notes.append(f"payment_method {gateway!r} ({title}) is not one we know: recorded as {UNKNOWN_PAYMENT_METHOD}")
     return UNKNOWN_PAYMENT_METHOD
 
 
 def _delivery(payload: dict, notes: list[str]) -> tuple[dict, str]:
-    shipping_lines = [line for line in _list(payload.get("shipping_lines")) if isinstance(line, dict)]
+    shipping_lines = [line for line in as_list(payload.get("shipping_lines")) if isinstance(line, dict)]
     if not shipping_lines:
         notes.append(f"no shipping line: recorded as {UNKNOWN_DELIVERY_METHOD} delivery")
         return {"method": UNKNOWN_DELIVERY_METHOD}, "shipping_lines"
@@ -277,9 +261,9 @@ def _delivery(payload: dict, notes: list[str]) -> tuple[dict, str]:
     # Older orders carry the instance in the method id (the docs' 3.0 example: "flat_rate:25").
     # An instance of "0" is none, as PHP reads it (the block checkout's pickup has none).
     method_id, _, legacy_instance = str(line.get("method_id") or "").partition(":")
-    instance_id = _text(line.get("instance_id")) or legacy_instance
+    instance_id = scalar_text(line.get("instance_id")) or legacy_instance
     instance_id = None if instance_id in ("", "0") else instance_id
-    title = _text(line.get("method_title"))
+    title = scalar_text(line.get("method_title"))
     if len({str(other.get("method_id")) for other in shipping_lines}) > 1:
         notes.append(f"{len(shipping_lines)} shipping lines of different methods: delivery follows shipping_lines.0")
     method = DELIVERY_METHOD.get(method_id)
@@ -289,7 +273,7 @@ def _delivery(payload: dict, notes: list[str]) -> tuple[dict, str]:
     if method != DeliveryMethod.STORE_PICKUP:
         return {"method": method}, "shipping_lines.0.method_id"
     location = f"woocommerce-{instance_id or method_id}"
-    chosen = [f"{meta.get('key')}: {meta.get('value')}" for meta in _list(line.get("meta_data"))
+    chosen = [f"{meta.get('key')}: {meta.get('value')}" for meta in as_list(line.get("meta_data"))
               if isinstance(meta, dict) and meta.get("key") in ("pickup_location", "pickup_address")]
     notes.append(f"store pickup ({'; '.join([title or method_id, *chosen])}): "
                  f"map pickup location {location} to one of our stores")
@@ -310,12 +294,12 @@ def _shipping_address(payload: dict, delivery: dict, notes: list[str]) -> tuple[
 def _customer(billing: Any, notes: list[str]) -> dict | None:
     if not isinstance(billing, dict):
         return None
-    phone = e164(_text(billing.get("phone")), _text(billing.get("country")))
-    if phone is None and _text(billing.get("phone")):
+    phone = e164(scalar_text(billing.get("phone")), scalar_text(billing.get("country")))
+    if phone is None and scalar_text(billing.get("phone")):
         notes.append("billing.phone dropped: not a valid phone number")
     customer = {
         "name": _joined(billing.get("first_name"), billing.get("last_name")),
-        "email": _text(billing.get("email")),
+        "email": scalar_text(billing.get("email")),
         "phone": phone,
     }
     return customer if any(customer.values()) else None
@@ -324,24 +308,15 @@ def _customer(billing: Any, notes: list[str]) -> dict | None:
 def _address(block: Any) -> dict | None:
     """Our address from a billing or shipping block; None when it holds no address at all
     (WooCommerce sends every field, empty)."""
-    if not isinstance(block, dict) or not any(_text(block.get(k)) for k in ("address_1", "city", "country")):
+    if not isinstance(block, dict) or not any(scalar_text(block.get(k)) for k in ("address_1", "city", "country")):
         return None
-    address = {ours: _text(block.get(theirs)) for ours, theirs in _ADDRESS_FIELDS.items()}
+    address = {ours: scalar_text(block.get(theirs)) for ours, theirs in _ADDRESS_FIELDS.items()}
     address["name"] = _joined(block.get("first_name"), block.get("last_name"))
     return address
 
 
 def _joined(*parts: Any) -> str | None:
-    return " ".join(text for part in parts if (text := _text(part))) or None
-
-
-def _text(value: Any) -> str | None:
-    text = "" if value is None else str(value).strip()
-    return text or None
-
-
-def _list(value: Any) -> list:
-    return value if isinstance(value, list) else []
+    return " ".join(text for part in parts if (text := scalar_text(part))) or None
 
 
 def _money(value: Any, field: str, problems: list[dict[str, str]]) -> Decimal:

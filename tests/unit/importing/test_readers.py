@@ -3,7 +3,6 @@ report says a problem is."""
 
 from __future__ import annotations
 
-import io
 import json
 from datetime import UTC
 from decimal import Decimal

@@ -1,0 +1,54 @@
+"""Reading channels' payloads defensively: a field of the wrong type reads as absent, so the
+adapter reports it by name instead of failing on it."""
+
+from __future__ import annotations
+
+from decimal import ROUND_CEILING, Decimal
+from typing import Any
+
+# Our money has at most 4 decimal places (models.Money).
+TEN_THOUSANDTHS = Decimal("0.0001")
+
+
+def text(value: Any) -> str | None:
+    """A string's text, stripped; anything else, or only blanks, is no text."""
+    return (value.strip() or None) if isinstance(value, str) else None
+
+
+def scalar_text(value: Any) -> str | None:
+    """Like `text`, but a number is read as its digits (channels that send ids and
+    postcodes as numbers)."""
+    rendered = "" if value is None else str(value).strip()
+    return rendered or None
+
+
+def as_dict(value: Any) -> dict:
+    return value if isinstance(value, dict) else {}
+
+
+def as_list(value: Any) -> list:
+    return value if isinstance(value, list) else []
+
+
+def dicts(value: Any) -> list[dict]:
+    return [item if isinstance(item, dict) else {} for item in as_list(value)]
+
+
+def full_name(record: dict) -> str | None:
+    joined = " ".join(part for part in (text(record.get("first_name")), text(record.get("last_name"))) if part)
+    return joined or None
+
+
+def unit_price_and_discount(gross: Decimal, net: Decimal, quantity: int, native: str,
+                            notes: list[str]) -> tuple[Decimal, Decimal]:
+    """A unit price (to our 4 places) and the line's discount, such that the line nets to
+    the channel's own line total: a line that does not divide by its quantity (3 for
+    25.00) is rounded up, and the fraction of a cent is carried as discount."""
+    if quantity <= 0:
+        return gross, Decimal(0)  # the quantity is reported by validation
+    unit_price = gross / quantity
+    if unit_price.as_tuple().exponent < TEN_THOUSANDTHS.as_tuple().exponent:
+        unit_price = unit_price.quantize(TEN_THOUSANDTHS, rounding=ROUND_CEILING)
+        notes.append(f"{native}: {gross} for {quantity} is {unit_price} each, rounded up; "
+                     f"the {unit_price * quantity - gross} over is carried as discount")
+    return unit_price, max(unit_price * quantity - net, Decimal(0))
