@@ -325,6 +325,7 @@ class Order(OrderSubmission):
     hold_reasons: tuple[str, ...] = ()
     channel_status: Text | None = None  # the channel's own word for the order, verbatim
     notes: tuple[str, ...] = ()  # what the adapter thought staff should know
+    shipments: tuple[Shipment, ...] = ()
 
     @field_validator("placed_at")
     @classmethod
@@ -385,3 +386,40 @@ class Stock(_Model):
     @property
     def available(self) -> int:
         return self.on_hand - self.reserved - self.safety_stock
+
+
+class ShipmentStatus(StrEnum):
+    PENDING = "pending"
+    ACCEPTED = "accepted"
+    PICKED = "picked"
+    SHIPPED = "shipped"
+    IN_TRANSIT = "in_transit"
+    OUT_FOR_DELIVERY = "out_for_delivery"
+    DELIVERED = "delivered"
+    REJECTED = "rejected"
+    EXCEPTION = "exception"
+    RETURNED = "returned"
+
+
+class ShipmentLine(_Model):
+    line_no: Annotated[int, Field(ge=1)]
+    sku: Annotated[str, StringConstraints(min_length=1, max_length=64)]
+    quantity: Annotated[int, Field(gt=0)]
+
+
+class Shipment(_Model):
+    """Units of an order that one location sends (or hands over), with why it was chosen."""
+
+    shipment_id: Annotated[str, StringConstraints(pattern=r"^shp_[0-9A-Z]{26}_\d{2}$")]
+    order_id: str
+    location_id: str
+    lines: tuple[ShipmentLine, ...]
+    status: ShipmentStatus = ShipmentStatus.PENDING
+    created_at: UtcTime
+    # The sourcing decision behind it: candidates, reasons, cost terms (staff and chat read it).
+    trace: dict = {}
+    carrier: Text | None = None
+    tracking_number: Text | None = None
+
+
+Order.model_rebuild()  # shipments are declared after Order

@@ -97,7 +97,7 @@ class OrderStore:
         raise AssertionError("unreachable")
 
     def get(self, order_id: str) -> Order | None:
-        header, lines, history = None, [], []
+        header, lines, history, shipments = None, [], [], []
         for attributes in self._collection(_order_pk(order_id)):
             entity = attributes.get("entity")
             if entity == "order":
@@ -106,6 +106,8 @@ class OrderStore:
                 lines.append(attributes)
             elif entity == "history":
                 history.append(attributes)
+            elif entity == "shipment":
+                shipments.append(attributes)
         if header is None:
             return None
         return Order.model_validate(
@@ -113,6 +115,7 @@ class OrderStore:
                 **self._vault.open(order_id, _without_keys(header)),
                 "lines": [_without_keys(line) for line in lines],
                 "history": [_without_keys(event) for event in history],
+                "shipments": [_without_keys(shipment) for shipment in shipments],
             },
             context=CHANNEL_DATA,
         )
