@@ -12,7 +12,7 @@ os.environ.update(AWS_ACCESS_KEY_ID="bench", AWS_SECRET_ACCESS_KEY="bench", AWS_
 for variable in ("AWS_ENDPOINT_URL", "AWS_PROFILE", "AWS_SESSION_TOKEN"):
     os.environ.pop(variable, None)
 
-from tests.bench import cold_start, ddb_requests, local_throughput, pii_cost
+from tests.bench import adapters, cold_start, ddb_requests, import_throughput, local_throughput, pii_cost
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -22,7 +22,9 @@ def main() -> None:
         *cold_start.figures(),
         *ddb_requests.figures(ROOT / "template.yaml"),
         *pii_cost.figures(),
+        *adapters.figures(),
         *local_throughput.figures(),
+        *import_throughput.figures(),
     ]
     width = max(len(figure.name) for figure in figures)
     for figure in figures:
