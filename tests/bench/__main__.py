@@ -12,7 +12,15 @@ os.environ.update(AWS_ACCESS_KEY_ID="bench", AWS_SECRET_ACCESS_KEY="bench", AWS_
 for variable in ("AWS_ENDPOINT_URL", "AWS_PROFILE", "AWS_SESSION_TOKEN"):
     os.environ.pop(variable, None)
 
-from tests.bench import adapters, cold_start, ddb_requests, import_throughput, local_throughput, pii_cost
+from tests.bench import (
+    adapters,
+    cold_start,
+    ddb_requests,
+    import_throughput,
+    local_throughput,
+    pii_cost,
+    sourcing_quality,
+)
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -23,6 +31,7 @@ def main() -> None:
         *ddb_requests.figures(ROOT / "template.yaml"),
         *pii_cost.figures(),
         *adapters.figures(),
+        *sourcing_quality.figures(),
         *local_throughput.figures(),
         *import_throughput.figures(),
     ]
