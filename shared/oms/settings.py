@@ -47,3 +47,11 @@ class InventorySettings(BaseModel):
     model_config = ConfigDict(frozen=True)
 
     inventory_table: str = Field(alias="OMS_INVENTORY_TABLE", min_length=1)
+
+
+class AllocationSettings(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+    orders_table: str = Field(alias="OMS_ORDERS_TABLE", min_length=1)
+    inventory_table: str = Field(alias="OMS_INVENTORY_TABLE", min_length=1)
+    fulfilment_queue: str = Field(alias="OMS_FULFILMENT_QUEUE", min_length=1)

@@ -42,7 +42,8 @@ class Deployed:
         return InstancePool(self.template.function(function_id), self.environment(function_id), instances)
 
     def items(self, table_id: str) -> list[dict]:
-        return self.client("dynamodb").scan(TableName=self.name_of(table_id))["Items"]
+        pages = self.client("dynamodb").get_paginator("scan").paginate(TableName=self.name_of(table_id))
+        return [item for page in pages for item in page["Items"]]
 
 
 @pytest.fixture

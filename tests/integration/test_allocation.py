@@ -1,0 +1,142 @@
+"""Allocation from the Orders stream: sourced, reserved once, fulfilment requested; never oversold."""
+
+from __future__ import annotations
+
+import json
+import threading
+from collections import Counter
+
+import pytest
+
+from oms.store.inventory import InventoryStore
+from tests.factories import api_event, channel_principal, response_json, unique_order_payload
+
+
+@pytest.fixture
+def intake(deployed):
+    return deployed.function("IntakeFunction")
+
+
+@pytest.fixture
+def allocation(deployed):
+    return deployed.function("AllocationFunction")
+
+
+def post(intake, **overrides) -> dict:
+    return response_json(intake.invoke(api_event("POST", "/orders", body=unique_order_payload(**overrides),
+                                                 principal=channel_principal())))
+
+
+def stream_event(deployed, *order_ids: str) -> dict:
+    """The Orders stream records Lambda delivers for these orders' headers, images as stored."""
+    records = []
+    for number, order_id in enumerate(order_ids):
+        key = {"pk": {"S": f"ORDER#{order_id}"}, "sk": {"S": "ORDER"}}
+        image = deployed.client("dynamodb").get_item(TableName=deployed.name_of("OrdersTable"), Key=key)["Item"]
+        records.append({
+            "eventID": f"e{number}", "eventName": "INSERT", "eventVersion": "1.1", "eventSource": "aws:dynamodb",
+            "awsRegion": "us-east-1", "eventSourceARN": "arn:aws:dynamodb:us-east-1:123456789012:table/orders/stream/x",
+            "dynamodb": {"Keys": key, "NewImage": image, "SequenceNumber": str(1000 + number), "SizeBytes": 100,
+                         "StreamViewType": "NEW_AND_OLD_IMAGES"},
+        })
+    return {"Records": records}
+
+
+def stock(deployed, sku: str) -> dict[str, tuple[int, int, int]]:
+    store = InventoryStore(deployed.name_of("InventoryTable"), deployed.client("dynamodb"))
+    return {s.location_id: (s.on_hand, s.reserved, s.available) for s in store.stock(sku)}
+
+
+def fulfilment_requests(deployed) -> list[dict]:
+    sqs, url = deployed.client("sqs"), deployed.environment("AllocationFunction")["OMS_FULFILMENT_QUEUE"]
+    messages = []
+    while batch := sqs.receive_message(QueueUrl=url, MaxNumberOfMessages=10).get("Messages", []):
+        messages += [json.loads(m["Body"]) for m in batch]
+    return messages
+
+
+def read(intake, order_id) -> dict:
+    return response_json(intake.invoke(api_event("GET", "/orders/{order_id}", f"/orders/{order_id}",
+                                                 principal=channel_principal(), path_parameters={"order_id": order_id})))
+
+
+def test_an_approved_order_is_sourced_reserved_and_sent_to_its_location(deployed, intake, allocation):
+    order = post(intake)
+
+    result = allocation.invoke(stream_event(deployed, order["order_id"]))
+
+    assert result == {"batchItemFailures": []}
+    allocated = read(intake, order["order_id"])
+    assert allocated["status"] == "allocated"
+    (shipment,) = allocated["shipments"]
+    assert sum(reserved for _, reserved, _ in stock(deployed, "TSHIRT-RED-M").values()) == 2
+    assert shipment["trace"]["considered"] and shipment["trace"]["destination"]["method"] == "postal_code"
+    (request,) = fulfilment_requests(deployed)
+    assert request["shipment_id"] == shipment["shipment_id"] and request["location_id"] == shipment["location_id"]
+
+
+def test_the_same_record_twice_allocates_once(deployed, intake, allocation):
+    order = post(intake)
+    event = stream_event(deployed, order["order_id"])
+
+    allocation.invoke(event)
+    before = stock(deployed, "TSHIRT-RED-M")
+    assert allocation.invoke(event) == {"batchItemFailures": []}
+
+    assert stock(deployed, "TSHIRT-RED-M") == before
+    assert len(fulfilment_requests(deployed)) == 1
+
+
+def test_what_cannot_be_filled_is_backordered_and_the_rest_allocated(deployed, intake, allocation):
+    lines = [{"sku": "HOODIE-GREY-S", "quantity": 6, "unit_price": "10.00"}]  # 4 in stock, at one warehouse
+    order = post(intake, lines=lines, shipping="0", tax="0", total="60.00")
+
+    allocation.invoke(stream_event(deployed, order["order_id"]))
+
+    allocated = read(intake, order["order_id"])
+    assert allocated["status"] == "partially_allocated"
+    assert allocated["shipments"][0]["lines"] == [{"line_no": 1, "sku": "HOODIE-GREY-S", "quantity": 4}]
+    assert stock(deployed, "HOODIE-GREY-S") == {"wh-reno": (4, 4, 0)}
+
+
+def test_orders_not_approved_are_left_alone(deployed, intake, allocation):
+    held = post(intake, lines=[{"sku": "NEVER-STOCKED", "quantity": 1, "unit_price": "39.98"}])
+
+    assert allocation.invoke(stream_event(deployed, held["order_id"])) == {"batchItemFailures": []}
+    assert read(intake, held["order_id"])["status"] == "on_hold"
+
+
+def test_sixteen_allocators_racing_over_400_orders_never_oversell(deployed, intake):
+    # GIVEN 100 units of one SKU over 3 locations, and 400 approved orders of one unit each
+    store = InventoryStore(deployed.name_of("InventoryTable"), deployed.client("dynamodb"))
+    for location_id, units in (("wh-reno", 40), ("wh-columbus", 35), ("store-nyc", 25)):
+        store.set_stock("RACE-1", location_id, units)
+    line = [{"sku": "RACE-1", "quantity": 1, "unit_price": "39.98"}]
+    order_ids = [post(intake, lines=line)["order_id"] for _ in range(400)]
+    events = [stream_event(deployed, order_id) for order_id in order_ids]
+
+    # WHEN 16 allocation instances (each its own import, as separate Lambda environments) take them at once
+    functions = [deployed.function("AllocationFunction") for _ in range(16)]
+    start = threading.Barrier(16)
+
+    def run(worker: int) -> None:
+        start.wait()
+        for event in events[worker::16]:
+            functions[worker].invoke(event)
+
+    threads = [threading.Thread(target=run, args=(worker,)) for worker in range(16)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=300)
+
+    # THEN exactly the 100 units are reserved, never more, and each order is one thing or the other
+    levels = stock(deployed, "RACE-1")
+    assert sum(reserved for _, reserved, _ in levels.values()) == 100
+    assert all(available >= 0 and reserved <= on_hand for on_hand, reserved, available in levels.values())
+    headers = [i for i in deployed.items("OrdersTable") if i["entity"]["S"] == "order" and i["pk"]["S"][6:] in order_ids]
+    statuses = Counter(h["status"]["S"] for h in headers)
+    assert statuses == {"allocated": 100, "backordered": 300}
+    shipped_units = sum(int(line["M"]["quantity"]["N"]) for i in deployed.items("OrdersTable")
+                        if i["entity"]["S"] == "shipment" for line in i["lines"]["L"])
+    assert shipped_units == 100
