@@ -23,9 +23,16 @@ def channel_key(channel: str) -> str:
     return f"local-{channel}-key"
 
 
+def location_key(location_id: str) -> str:
+    return f"local-{location_id}-key"
+
+
 def local_credentials() -> dict[str, Principal]:
     credentials = {channel_key(channel): Principal(kind="channel", channel=channel) for channel in CHANNELS}
     credentials[ADMIN_KEY] = Principal(kind="admin")
+    for location in json.loads(DEMO_DATA.read_text())["locations"]:
+        credentials[location_key(location["location_id"])] = Principal(kind="location",
+                                                                        location_id=location["location_id"])
     return credentials
 
 

@@ -25,6 +25,9 @@ ROUTES: dict[tuple[str, str], frozenset[Kind]] = {
     ("POST", "/inventory/{sku}/{location_id}/receive"): frozenset({"admin"}),
     ("GET", "/inventory/{sku}"): frozenset({"admin", "channel"}),
     ("GET", "/locations"): frozenset({"admin"}),
+    ("POST", "/shipments/{shipment_id}/accept"): frozenset({"location"}),
+    ("POST", "/shipments/{shipment_id}/ship"): frozenset({"location"}),
+    ("POST", "/shipments/{shipment_id}/reject"): frozenset({"location"}),
 }
 
 

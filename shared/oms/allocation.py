@@ -9,10 +9,11 @@ finds the order no longer approved.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from collections import Counter
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 
-from oms.models import HistoryEvent, Order, OrderStatus, Shipment
+from oms.models import HistoryEvent, Order, OrderStatus, Shipment, ShipmentStatus
 from oms.sourcing import Candidate, SourcingPlan, SourcingRequest, source
 from oms.store.allocations import Allocation, AllocationStore, OrderMoved, StockRanOut
 from oms.store.inventory import InventoryStore
@@ -32,9 +33,9 @@ class Allocated:
     shipments: tuple[Shipment, ...]
 
 
-def status_after(plan: SourcingPlan) -> OrderStatus:
+def status_after(plan: SourcingPlan, live_shipments: int) -> OrderStatus:
     short = bool(plan.backorders or plan.waiting)
-    if not plan.shipments:
+    if not plan.shipments and not plan.transfers and not live_shipments:
         return OrderStatus.BACKORDERED
     return OrderStatus.PARTIALLY_ALLOCATED if short else OrderStatus.ALLOCATED
 
@@ -46,7 +47,7 @@ def allocate(order_id: str, orders: OrderStore, inventory: InventoryStore, alloc
         order = orders.get(order_id, with_pii=False)
         if order is None or order.status != OrderStatus.APPROVED:
             return None
-        plan = source(SourcingRequest.for_order(order), _candidates(order, inventory))
+        plan = source(_outstanding(order), _candidates(order, inventory))
         allocated = _allocation(order, plan, now or datetime.now(UTC))
         try:
             allocations.commit(allocated)
@@ -57,6 +58,24 @@ def allocate(order_id: str, orders: OrderStore, inventory: InventoryStore, alloc
         request_fulfilment(allocated.shipments)
         return Allocated(order_id, allocated.event.to_status, allocated.shipments)
     raise StockKeptChanging(order_id)
+
+
+LIVE = frozenset({ShipmentStatus.PENDING, ShipmentStatus.ACCEPTED, ShipmentStatus.PICKED, ShipmentStatus.SHIPPED,
+                  ShipmentStatus.IN_TRANSIT, ShipmentStatus.OUT_FOR_DELIVERY, ShipmentStatus.DELIVERED})
+
+
+def _outstanding(order: Order) -> SourcingRequest:
+    """What is still to source: the order's units less those live shipments carry, away
+    from every location that rejected a shipment of this order."""
+    covered: Counter[int] = Counter()
+    for shipment in order.shipments:
+        if shipment.status in LIVE:
+            covered.update({line.line_no: line.quantity for line in shipment.lines})
+    rejected_by = {shipment.location_id for shipment in order.shipments if shipment.status == ShipmentStatus.REJECTED}
+    request = SourcingRequest.for_order(order, excluded=rejected_by)
+    lines = tuple(replace(demand, quantity=demand.quantity - covered[demand.line_no])
+                  for demand in request.lines if demand.quantity > covered[demand.line_no])
+    return replace(request, lines=lines)
 
 
 def _candidates(order: Order, inventory: InventoryStore) -> list[Candidate]:
@@ -71,9 +90,9 @@ def _allocation(order: Order, plan: SourcingPlan, now: datetime) -> Allocation:
                  location_id=planned.location_id, lines=planned.lines, created_at=now,
                  trace={**trace, "mode": planned.mode})
         # Transfers to a pickup store reserve their units at the source like any shipment.
-        for number, planned in enumerate((*plan.shipments, *plan.transfers), start=1)
+        for number, planned in enumerate((*plan.shipments, *plan.transfers), start=len(order.shipments) + 1)
     )
-    status = status_after(plan)
+    status = status_after(plan, sum(shipment.status in LIVE for shipment in order.shipments))
     short = sum(line.quantity for line in (*plan.backorders, *plan.waiting))
     reason = f"sourced to {len(shipments)} location(s)" + (f"; {short} unit(s) backordered or waiting" if short else "")
     event = HistoryEvent(at=now, actor="allocation", from_status=OrderStatus.APPROVED, to_status=status, reason=reason)

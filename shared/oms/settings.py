@@ -55,3 +55,10 @@ class AllocationSettings(BaseModel):
     orders_table: str = Field(alias="OMS_ORDERS_TABLE", min_length=1)
     inventory_table: str = Field(alias="OMS_INVENTORY_TABLE", min_length=1)
     fulfilment_queue: str = Field(alias="OMS_FULFILMENT_QUEUE", min_length=1)
+
+
+class FulfilmentSettings(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+    orders_table: str = Field(alias="OMS_ORDERS_TABLE", min_length=1)
+    inventory_table: str = Field(alias="OMS_INVENTORY_TABLE", min_length=1)

@@ -10,11 +10,9 @@ import json
 
 import pytest
 
-from infra.keys import store_key
 from infra.local.gateway import LocalGateway
 from infra.local.seed import ADMIN_KEY, channel_key
 from oms.access import ROUTES
-from oms.principals import Principal
 from tests.factories import unique_order_payload
 
 LOCATION_KEY = "local-store-sf-key"
@@ -26,10 +24,6 @@ OTHER_OF_KIND = {"channel": channel_key("shopify"), "location": OTHER_LOCATION_K
 
 @pytest.fixture
 def gateway(deployed):
-    keys_path = deployed.environment("AuthorizerFunction")["OMS_API_KEYS_PATH"]
-    ssm = deployed.client("ssm")
-    store_key(ssm, keys_path, LOCATION_KEY, Principal(kind="location", location_id="store-sf"))
-    store_key(ssm, keys_path, OTHER_LOCATION_KEY, Principal(kind="location", location_id="store-nyc"))
     return LocalGateway(deployed.template, deployed.intrinsics, log=lambda *args, **kwargs: None)
 
 
@@ -48,7 +42,7 @@ def web_order_id(gateway):
 
 def example_request(route, web_order_id) -> tuple[str, dict | None]:
     values = {"order_id": web_order_id, "email_hash": "0" * 64, "channel": "web", "sku": "TSHIRT-RED-M",
-              "location_id": "wh-reno"}
+              "location_id": "wh-reno", "shipment_id": f"shp_{web_order_id[4:]}_01"}
     path = route.resource.format(**values)
     return path, unique_order_payload() if route.method in ("POST", "PUT") else None
 

@@ -137,6 +137,15 @@ class InventoryStore:
         ])
         return next(stock for stock in self.stock(sku) if stock.location_id == location_id)
 
+    def write_off_free_units(self, sku: str, location_id: str) -> None:
+        """A location says it has none of the SKU: what it had free to promise is counted lost."""
+        for record in self.stock(sku):
+            if record.location_id == location_id and record.available > 0:
+                try:
+                    self.adjust(sku, location_id, -record.available)
+                except NotEnoughOnHand:
+                    pass  # it changed meanwhile; the next count corrects it
+
     def stock(self, sku: str) -> list[Stock]:
         page = self._client.query(
             TableName=self._table,
