@@ -15,12 +15,16 @@ from oms.lifecycle import TransitionRefused
 from oms.models import OrderStatus, field_errors
 from oms.review import OrderNotFound, decide
 from oms.settings import ReviewSettings
-from oms.store.orders import OrderReview, StatusChanged
+from oms.store.orders import OrderReview, OrderStore, StatusChanged
+from oms.store.shipments import ShipmentChanged, ShipmentStore
 
 settings = ReviewSettings.model_validate(dict(os.environ))
 logger = Logger()
 app = Chalice(app_name="oms-review")
-review = OrderReview(settings.orders_table, boto3.client("dynamodb"))
+dynamodb = boto3.client("dynamodb")
+review = OrderReview(settings.orders_table, dynamodb)
+orders = OrderStore(settings.orders_table, dynamodb, vault=None)  # shipments and status only, no PII
+shipments = ShipmentStore(settings.orders_table, settings.inventory_table, dynamodb)
 
 
 class Listing(BaseModel):
@@ -75,10 +79,10 @@ def _decide(order_id: str, wanted: OrderStatus) -> Response:
     except ValidationError as error:
         return _problem(422, "decision is invalid", field_errors(error))
     try:
-        event = decide(order_id, wanted, principal.name, decision.reason, review)
+        event = decide(order_id, wanted, principal.name, decision.reason, review, orders, shipments)
     except OrderNotFound:
         return _problem(404, f"no order {order_id}")
-    except (TransitionRefused, StatusChanged) as refused:
+    except (TransitionRefused, StatusChanged, ShipmentChanged) as refused:
         return _problem(409, str(refused) or "the order changed meanwhile; read it and try again")
     logger.info("order reviewed", extra={"order_id": order_id, "status": wanted, "by": principal.name})
     return Response(body={"order_id": order_id, "status": event.to_status, "event": event.model_dump(mode="json")},

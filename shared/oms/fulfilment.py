@@ -86,7 +86,7 @@ def reject(shipment_id: str, location_id: str, reason: RejectionReason, shipment
     check_transition(order.status, OrderStatus.APPROVED)
     event = HistoryEvent(at=now or datetime.now(UTC), actor=f"location:{location_id}", from_status=order.status,
                          to_status=OrderStatus.APPROVED, reason=f"shipment {shipment_id} rejected: {reason}")
-    shipments.release(shipment, ShipmentStatus.REJECTED, event, (str(order.status), OrderStatus.APPROVED))
+    shipments.release([shipment], ShipmentStatus.REJECTED, event, (str(order.status), OrderStatus.APPROVED))
     if reason == RejectionReason.NO_STOCK:
         for line in shipment.lines:
             inventory.write_off_free_units(line.sku, location_id)

@@ -397,6 +397,7 @@ class ShipmentStatus(StrEnum):
     OUT_FOR_DELIVERY = "out_for_delivery"
     DELIVERED = "delivered"
     REJECTED = "rejected"
+    CANCELLED = "cancelled"  # its order was cancelled before it left; its stock was given back
     EXCEPTION = "exception"
     RETURNED = "returned"
 

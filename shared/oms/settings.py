@@ -29,6 +29,7 @@ class ReviewSettings(BaseModel):
     model_config = ConfigDict(frozen=True)
 
     orders_table: str = Field(alias="OMS_ORDERS_TABLE", min_length=1)
+    inventory_table: str = Field(alias="OMS_INVENTORY_TABLE", min_length=1)
 
 
 class ChannelFetchSettings(BaseModel):

@@ -95,3 +95,20 @@ def test_an_unknown_shipment_is_404(deployed):
     fake = {"shipment_id": "shp_01JZZZZZZZZZZZZZZZZZZZZZZZ_01", "location_id": "wh-reno"}
 
     assert act(deployed, fake, "accept")[0] == 404
+
+
+def test_cancelling_an_allocated_order_gives_its_stock_back_once(deployed, allocated):
+    intake, _, order_id, shipment = allocated
+    review = deployed.function("ReviewFunction")
+
+    def cancel():
+        return review.invoke(api_event("POST", "/orders/{order_id}/cancel", f"/orders/{order_id}/cancel",
+                                       principal={"principalId": "admin", "kind": "admin"},
+                                       path_parameters={"order_id": order_id}))["statusCode"]
+
+    assert cancel() == 200
+    assert cancel() == 409
+    assert reserved(deployed, "TSHIRT-RED-M")[shipment["location_id"]] == 0
+    order = read(intake, order_id)
+    assert order["status"] == "cancelled" and order["shipments"][0]["status"] == "cancelled"
+    assert act(deployed, shipment, "ship", {"carrier": "UPS", "tracking_number": "1Z"})[0] == 409

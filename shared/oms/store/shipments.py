@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from oms.models import HistoryEvent, Shipment, ShipmentLine
+from oms.models import HistoryEvent, Shipment
 from oms.store.inventory import _stock_key
 from oms.store.orders import _HEADER, _from_item, _history_item, _order_pk, _to_item, _without_keys
 
@@ -45,24 +45,25 @@ class ShipmentStore:
         }}]
         self._transact(items + self._order_items(shipment.order_id, event, order_move))
 
-    def release(self, shipment: Shipment, to: str, event: HistoryEvent,
+    def release(self, shipments: list[Shipment], to: str, event: HistoryEvent,
                 order_move: tuple[str, str] | None = None) -> None:
-        """Gives the shipment's reserved units back and moves it to `to` (rejected, cancelled)."""
+        """Gives the shipments' reserved units back and moves each to `to` (rejected,
+        cancelled), with the order's move, all in one transaction."""
         items = [
             *({"Update": {
-                "TableName": self._inventory, "Key": _stock_key(line.sku, shipment.location_id),
+                "TableName": self._inventory, "Key": _stock_key(sku, location_id),
                 "UpdateExpression": "SET reserved = reserved - :q, available = available + :q",
                 "ConditionExpression": "reserved >= :q",
-                "ExpressionAttributeValues": {":q": {"N": str(line.quantity)}},
-            }} for line in _per_sku(shipment)),
-            {"Update": {
+                "ExpressionAttributeValues": {":q": {"N": str(quantity)}},
+            }} for (sku, location_id), quantity in _per_stock_item(shipments)),
+            *({"Update": {
                 "TableName": self._orders, "Key": self._key(shipment.shipment_id),
                 "UpdateExpression": "SET #status = :to", "ConditionExpression": "#status = :from",
                 "ExpressionAttributeNames": {"#status": "status"},
                 "ExpressionAttributeValues": {":to": {"S": to}, ":from": {"S": str(shipment.status)}},
-            }},
+            }} for shipment in shipments),
         ]
-        self._transact(items + self._order_items(shipment.order_id, event, order_move))
+        self._transact(items + self._order_items(shipments[0].order_id, event, order_move))
 
     def _order_items(self, order_id: str, event: HistoryEvent, order_move: tuple[str, str] | None) -> list[dict]:
         items = [{"Put": {"TableName": self._orders, "Item": _to_item(_history_item(_order_pk(order_id), 0, event))}}]
@@ -89,9 +90,11 @@ class ShipmentStore:
         return {"pk": {"S": _order_pk(order_id_of(shipment_id))}, "sk": {"S": f"SHIPMENT#{shipment_id}"}}
 
 
-def _per_sku(shipment: Shipment) -> list[ShipmentLine]:
-    """One stock update per SKU: a transaction may touch an item only once."""
-    totals: dict[str, int] = {}
-    for line in shipment.lines:
-        totals[line.sku] = totals.get(line.sku, 0) + line.quantity
-    return [ShipmentLine(line_no=1, sku=sku, quantity=quantity) for sku, quantity in sorted(totals.items())]
+def _per_stock_item(shipments: list[Shipment]) -> list[tuple[tuple[str, str], int]]:
+    """One update per (sku, location): a transaction may touch an item only once."""
+    totals: dict[tuple[str, str], int] = {}
+    for shipment in shipments:
+        for line in shipment.lines:
+            key = (line.sku, shipment.location_id)
+            totals[key] = totals.get(key, 0) + line.quantity
+    return sorted(totals.items())
