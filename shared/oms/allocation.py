@@ -64,17 +64,24 @@ LIVE = frozenset({ShipmentStatus.PENDING, ShipmentStatus.ACCEPTED, ShipmentStatu
                   ShipmentStatus.IN_TRANSIT, ShipmentStatus.OUT_FOR_DELIVERY, ShipmentStatus.DELIVERED})
 
 
-def _outstanding(order: Order) -> SourcingRequest:
-    """What is still to source: the order's units less those live shipments carry, away
-    from every location that rejected a shipment of this order."""
+def outstanding_units(order: Order) -> dict[int, int]:
+    """Per line number, the units no live shipment carries yet."""
     covered: Counter[int] = Counter()
     for shipment in order.shipments:
         if shipment.status in LIVE:
-            covered.update({line.line_no: line.quantity for line in shipment.lines})
+            for line in shipment.lines:
+                covered[line.line_no] += line.quantity
+    return {number: line.quantity - covered[number] for number, line in enumerate(order.lines, start=1)
+            if line.quantity > covered[number]}
+
+
+def _outstanding(order: Order) -> SourcingRequest:
+    """What is still to source, away from every location that rejected a shipment of this order."""
     rejected_by = {shipment.location_id for shipment in order.shipments if shipment.status == ShipmentStatus.REJECTED}
     request = SourcingRequest.for_order(order, excluded=rejected_by)
-    lines = tuple(replace(demand, quantity=demand.quantity - covered[demand.line_no])
-                  for demand in request.lines if demand.quantity > covered[demand.line_no])
+    missing = outstanding_units(order)
+    lines = tuple(replace(demand, quantity=missing[demand.line_no]) for demand in request.lines
+                  if demand.line_no in missing)
     return replace(request, lines=lines)
 
 
