@@ -9,6 +9,7 @@ from moto import mock_aws
 
 from infra.local.invoke import LocalLambda
 from infra.local.resources import LocalResources
+from infra.local.seed import seed_demo_data
 from infra.local.template import Template
 from tests.bench.figures import Figure
 from tests.factories import api_event, channel_principal, unique_order_payload
@@ -25,7 +26,9 @@ def figures(template_path) -> list[Figure]:
             "before-call.dynamodb", lambda model, **_: calls.update([model.name])
         )
         template = Template(template_path)
-        intrinsics = LocalResources(template).create_all()
+        resources = LocalResources(template)
+        intrinsics = resources.create_all()
+        seed_demo_data(template, intrinsics, resources)
         function = template.function("IntakeFunction")
         intake = LocalLambda(function, function.environment(intrinsics))
         payloads = [unique_order_payload() for _ in range(ORDERS)]
@@ -39,10 +42,39 @@ def figures(template_path) -> list[Figure]:
         for payload in payloads:
             assert intake.invoke(api_event("POST", "/orders", body=payload, principal=channel_principal()))["statusCode"] == 200
         duplicate = dict(calls)
+
+        allocation_function = template.function("AllocationFunction")
+        allocator = LocalLambda(allocation_function, allocation_function.environment(intrinsics))
+        order_ids = [item["pk"]["S"].removeprefix("ORDER#") for item in _headers(intrinsics)]
+        calls.clear()
+        for order_id in order_ids:
+            assert allocator.invoke(_approved_record(order_id)) == {"batchItemFailures": []}
+        allocated = dict(calls)
     boto3.DEFAULT_SESSION = None
     return [
         Figure("ddb_requests_per_order", sum(accepted.values()) / ORDERS, "requests", "1",
                ", ".join(f"{name} {count / ORDERS:g}" for name, count in sorted(accepted.items()))),
         Figure("ddb_requests_per_duplicate", sum(duplicate.values()) / ORDERS, "requests", "",
                ", ".join(f"{name} {count / ORDERS:g}" for name, count in sorted(duplicate.items()))),
+        Figure("ddb_requests_per_allocation", sum(allocated.values()) / ORDERS, "requests", "",
+               ", ".join(f"{name} {count / ORDERS:g}" for name, count in sorted(allocated.items()))
+               + "; one-line orders, demo stock"),
     ]
+
+
+def _headers(intrinsics) -> list[dict]:
+    dynamodb = boto3.client("dynamodb", region_name="us-east-1")
+    table = intrinsics.resolve({"Ref": "OrdersTable"})
+    pages = dynamodb.get_paginator("scan").paginate(
+        TableName=table, FilterExpression="entity = :order", ExpressionAttributeValues={":order": {"S": "order"}})
+    return [item for page in pages for item in page["Items"]]
+
+
+def _approved_record(order_id: str) -> dict:
+    """The Orders stream record Lambda delivers for a newly approved order (keys are all it reads)."""
+    return {"Records": [{
+        "eventID": order_id, "eventName": "INSERT", "eventVersion": "1.1", "eventSource": "aws:dynamodb",
+        "awsRegion": "us-east-1", "eventSourceARN": "arn:aws:dynamodb:us-east-1:123456789012:table/orders/stream/x",
+        "dynamodb": {"Keys": {"pk": {"S": f"ORDER#{order_id}"}, "sk": {"S": "ORDER"}},
+                     "SequenceNumber": "1", "SizeBytes": 10, "StreamViewType": "NEW_AND_OLD_IMAGES"},
+    }]}
