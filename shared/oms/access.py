@@ -23,6 +23,7 @@ ROUTES: dict[tuple[str, str], frozenset[Kind]] = {
     ("PUT", "/inventory/{sku}/{location_id}"): frozenset({"admin"}),
     ("POST", "/inventory/{sku}/{location_id}/adjust"): frozenset({"admin"}),
     ("POST", "/inventory/{sku}/{location_id}/receive"): frozenset({"admin"}),
+    ("POST", "/inventory/bulk"): frozenset({"admin"}),
     ("GET", "/inventory/{sku}"): frozenset({"admin", "channel"}),
     ("GET", "/locations"): frozenset({"admin"}),
     ("POST", "/shipments/{shipment_id}/accept"): frozenset({"location"}),

@@ -82,3 +82,28 @@ def test_locations_are_listed(deployed, inventory):
     _, body = call(inventory, "GET", "/locations", {})
 
     assert {"wh-reno", "store-sf"} <= {location["location_id"] for location in body["locations"]}
+
+
+def test_a_bulk_change_applies_each_line_and_reports_each_by_position(deployed, inventory):
+    body = {"changes": [
+        {"sku": "MUG-LOGO", "location_id": "wh-reno", "delta": -10, "reason": "stock take"},
+        {"sku": "MUG-LOGO", "location_id": "store-austin", "quantity": 5},
+        {"sku": "SOCK-9", "location_id": "wh-columbus", "on_hand": 40, "safety_stock": 5},
+        {"sku": "MUG-LOGO", "location_id": "nowhere", "quantity": 1},
+        {"sku": "NOPE", "location_id": "wh-reno", "delta": 3, "reason": "found"},
+    ]}
+
+    status, answer = call(inventory, "POST", "/inventory/bulk", {}, body)
+
+    assert status == 200
+    assert [result["status"] for result in answer["results"]] == ["ok", "ok", "ok", "error", "error"]
+    _, mugs = call(inventory, "GET", "/inventory/{sku}", {"sku": "MUG-LOGO"})
+    assert {row["location_id"]: row["on_hand"] for row in mugs["locations"]} == {"store-austin": 30, "wh-reno": 290}
+
+
+def test_a_bulk_line_must_say_one_kind_of_change(deployed, inventory):
+    body = {"changes": [{"sku": "MUG-LOGO", "location_id": "wh-reno", "quantity": 5, "on_hand": 3}]}
+
+    status, answer = call(inventory, "POST", "/inventory/bulk", {}, body)
+
+    assert status == 422 and answer["errors"][0]["field"] == "changes.0"
