@@ -17,30 +17,15 @@ from transports import AmazonTransport, square_transport
 from oms.channels import adapter_for
 from oms.channels.amazon_client import OrdersApi
 from oms.channels.fetching import FetchRequest
-from oms.intake import Screening, receive_order
-from oms.pii import CustomerHashes, DataKeys, PiiVault
-from oms.screening import ScreeningRules
+from oms.intake import order_receiving, receive_order
 from oms.settings import ChannelFetchSettings
 from oms.store.checkpoints import Checkpoints
-from oms.store.inventory import InventoryStore
-from oms.store.orders import OrderStore
 
 settings = ChannelFetchSettings.model_validate(dict(os.environ))
 logger = Logger()
 processor = BatchProcessor(event_type=EventType.SQS)
 dynamodb, sqs = boto3.client("dynamodb"), boto3.client("sqs")
-vault = PiiVault(
-    DataKeys(boto3.client("kms"), settings.pii_key_id),
-    CustomerHashes(lambda: parameters.get_secret(settings.pii_hash_secret, max_age=3600).encode()),
-)
-orders = OrderStore(settings.orders_table, dynamodb, vault)
-screening = Screening(
-    rules=lambda: ScreeningRules.model_validate(parameters.get_parameter(settings.screening_rules, transform="json",
-                                                                         max_age=60)),
-    orders=orders,
-    catalogue=InventoryStore(settings.inventory_table, dynamodb),
-    hashes=vault,
-)
+orders, screening = order_receiving(settings, dynamodb, boto3.client("kms"))
 checkpoints = Checkpoints(settings.orders_table, dynamodb)
 # Amazon asks pollers to look back a little: an order's LastUpdateDate can appear late.
 AMAZON_LOOKBACK = timedelta(minutes=5)

@@ -18,32 +18,17 @@ from pydantic import ValidationError
 from oms.access import caller
 from oms.channels import ChannelOrder, ChannelPayloadError, adapter_for
 from oms.channels.fetching import FetchRequest, notified_order_id
-from oms.intake import Outcome, Screening, receive_order
+from oms.intake import Outcome, order_receiving, receive_order
 from oms.json_body import BodyRejected, parse_json_object
 from oms.models import OrderSubmission, field_errors
-from oms.pii import CustomerHashes, DataKeys, PiiVault
-from oms.screening import ScreeningRules
 from oms.settings import IntakeSettings
-from oms.store.inventory import InventoryStore
-from oms.store.orders import OrderStore
 from oms.webhooks import verify
 
 settings = IntakeSettings.model_validate(dict(os.environ))
 logger = Logger()
 app = Chalice(app_name="oms-intake")
 dynamodb = boto3.client("dynamodb")
-vault = PiiVault(
-    DataKeys(boto3.client("kms"), settings.pii_key_id),
-    CustomerHashes(lambda: parameters.get_secret(settings.pii_hash_secret, max_age=3600).encode()),
-)
-orders = OrderStore(settings.orders_table, dynamodb, vault)
-screening = Screening(
-    rules=lambda: ScreeningRules.model_validate(parameters.get_parameter(settings.screening_rules, transform="json",
-                                                                         max_age=60)),
-    orders=orders,
-    catalogue=InventoryStore(settings.inventory_table, dynamodb),
-    hashes=vault,
-)
+orders, screening = order_receiving(settings, dynamodb, boto3.client("kms"))
 
 _STATUS_BY_OUTCOME = {Outcome.CREATED: 201, Outcome.DUPLICATE: 200, Outcome.CONFLICT: 409}
 

@@ -9,13 +9,15 @@ from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from enum import StrEnum
+from typing import Any
 
 from oms.ids import new_order_id
 from oms.channels import ChannelOrder
 from oms.models import CHANNEL_DATA, HistoryEvent, Order, OrderStatus, OrderSubmission, PaymentMethod, PaymentStatus
-from oms.pii import PiiVault
+from oms.pii import CustomerHashes, DataKeys, PiiVault
 from oms.screening import Decision, OrderFacts, ScreeningRules, screen
 from oms.store.inventory import InventoryStore
+from oms.settings import ReceivingSettings
 from oms.store.orders import OrderStore
 
 
@@ -120,3 +122,23 @@ def receive_order(
     if stored.created:
         return Receipt(Outcome.CREATED, stored.order)
     return Receipt(Outcome.DUPLICATE if stored.fingerprint == content else Outcome.CONFLICT, stored.order)
+
+
+def order_receiving(settings: ReceivingSettings, dynamodb: Any, kms: Any) -> tuple[OrderStore, Screening]:
+    """The order store (PII sealed with the stage's key and hash secret) and the screening
+    around it, as every function that receives orders wires them."""
+    from aws_lambda_powertools.utilities import parameters
+
+    vault = PiiVault(
+        DataKeys(kms, settings.pii_key_id),
+        CustomerHashes(lambda: parameters.get_secret(settings.pii_hash_secret, max_age=3600).encode()),
+    )
+    orders = OrderStore(settings.orders_table, dynamodb, vault)
+    screening = Screening(
+        rules=lambda: ScreeningRules.model_validate(
+            parameters.get_parameter(settings.screening_rules, transform="json", max_age=60)),
+        orders=orders,
+        catalogue=InventoryStore(settings.inventory_table, dynamodb),
+        hashes=vault,
+    )
+    return orders, screening
