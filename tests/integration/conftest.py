@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 from aws_lambda_powertools.utilities import parameters
+from aws_lambda_powertools.utilities.parameters.base import DEFAULT_PROVIDERS
 from moto import mock_aws
 
 from infra.local.invoke import InstancePool, LocalLambda
@@ -46,12 +47,18 @@ class Deployed:
         return [item for page in pages for item in page["Items"]]
 
 
+def fresh_powertools_parameters() -> None:
+    """powertools keeps its parameter caches and its default providers (each holding a boto3
+    client, with the endpoint of when it was made) in its module, which every loaded handler
+    shares here; each test's functions start cold, as new containers would."""
+    parameters.clear_caches()
+    DEFAULT_PROVIDERS.clear()
+
+
 @pytest.fixture
 def deployed():
     roll_back_touched_items_only()
-    # powertools caches parameters in its module, which every loaded handler shares here;
-    # each test's functions start cold, as new containers would.
-    parameters.clear_caches()
+    fresh_powertools_parameters()
     with mock_aws():
         template = Template(TEMPLATE)
         resources = LocalResources(template)

@@ -20,6 +20,7 @@ from infra.local.seed import seed_demo_data
 from infra.local.template import Template
 from oms.store.inventory import InventoryStore
 from tests.factories import api_event, channel_principal, unique_order_payload
+from tests.integration.conftest import fresh_powertools_parameters
 
 TEMPLATE = Path(__file__).resolve().parents[2] / "template.yaml"
 THREADS, ORDERS = 16, 400
@@ -31,6 +32,7 @@ def moto_server():
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
     roll_back_touched_items_only()  # and the lock that gives DynamoDB's atomicity back
+    fresh_powertools_parameters()
     server = ThreadedMotoServer(ip_address="127.0.0.1", port=port, verbose=False)
     server.start()
     url = f"http://127.0.0.1:{port}"
@@ -40,18 +42,24 @@ def moto_server():
 
 
 def run_in_threads(work: list, act) -> None:
-    start = threading.Barrier(THREADS)
+    """Runs `act` over the work from THREADS threads at once; any failure in one fails the test."""
+    start, failures = threading.Barrier(THREADS), []
 
     def worker(number: int) -> None:
         start.wait()
         for item in work[number::THREADS]:
-            act(number, item)
+            try:
+                act(number, item)
+            except Exception as error:  # noqa: BLE001 - carried to the test's thread below
+                failures.append(error)
 
     threads = [threading.Thread(target=worker, args=(number,)) for number in range(THREADS)]
     for thread in threads:
         thread.start()
     for thread in threads:
         thread.join(timeout=600)
+    if failures:
+        raise failures[0]
 
 
 def test_concurrent_orders_never_oversell_through_moto_server(moto_server):
