@@ -10,11 +10,11 @@ merchant's accounting view. `created_at` is UTC written without an offset.
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Any
 
 from oms.channels import ChannelOrder, ChannelPayloadError, WebhookSignature, e164, require, submission_from
-from oms.channels.reading import as_list, scalar_text, unit_price_and_discount
+from oms.channels.reading import as_list, decimal_amount, joined, scalar_text, unit_price_and_discount
 from oms.models import DeliveryMethod, OrderStatus, PaymentMethod, PaymentStatus
 
 # Magento has no standard signed order webhook: integrations pull orders over REST with an
@@ -124,16 +124,16 @@ def to_channel_order(payload: dict) -> ChannelOrder:
     notes: list[str] = []
     lines, line_fields = _lines(payload, notes, problems)
     placed_at = _utc(payload["created_at"], "created_at", problems)
-    total = _money(payload["grand_total"], "grand_total", problems)
-    shipping = _money(payload.get("shipping_amount") or 0, "shipping_amount", problems)
+    total = decimal_amount(payload["grand_total"], "grand_total", problems)
+    shipping = decimal_amount(payload.get("shipping_amount") or 0, "shipping_amount", problems)
     # Where a discount applies to tax-inclusive prices, Magento adds back the tax hidden in
     # it as "discount tax compensation": it is tax, and the grand total counts it.
-    tax = sum((_money(payload.get(field) or 0, field, problems) for field in (
+    tax = sum((decimal_amount(payload.get(field) or 0, field, problems) for field in (
         "tax_amount", "discount_tax_compensation_amount", "shipping_discount_tax_compensation_amount",
     )), Decimal(0))
     # Magento states the order's discount as a negative amount, the items' as positive
     # ones. The part not on the items (a shipping discount) is the order's own.
-    order_discount = abs(_money(payload.get("discount_amount") or 0, "discount_amount", problems))
+    order_discount = abs(decimal_amount(payload.get("discount_amount") or 0, "discount_amount", problems))
     payment = payload["payment"]
     if problems:
         raise ChannelPayloadError(problems)
@@ -203,11 +203,11 @@ def _lines(payload: dict, notes: list[str], problems: list[dict[str, str]]) -> t
         # The row total is what Magento's subtotal adds up; price × quantity where it is absent.
         if item.get("row_total") is not None:
             gross_field = f"{native}.row_total"
-            gross = _money(item["row_total"], gross_field, problems)
+            gross = decimal_amount(item["row_total"], gross_field, problems)
         else:
             gross_field = f"{native}.price"
-            gross = _money(item["price"], gross_field, problems) * quantity
-        discount = _money(item.get("discount_amount") or 0, f"{native}.discount_amount", problems)
+            gross = decimal_amount(item["price"], gross_field, problems) * quantity
+        discount = decimal_amount(item.get("discount_amount") or 0, f"{native}.discount_amount", problems)
         unit_price, discount = unit_price_and_discount(gross, gross - discount, quantity, native, notes)
         lines.append({
             "sku": _sku(item, native, notes),
@@ -257,7 +257,7 @@ def _payment_status(payment: dict, state: str, total: Decimal) -> PaymentStatus:
         return stated
     problems: list[dict[str, str]] = []  # an unreadable amount is passed over: the state stands
     paid, refunded, authorized = (
-        _money(payment.get(field) or 0, field, problems)
+        decimal_amount(payment.get(field) or 0, field, problems)
         for field in ("amount_paid", "amount_refunded", "amount_authorized")
     )
     if refunded > 0:
@@ -296,7 +296,7 @@ def _delivery(payload: dict, notes: list[str]) -> dict:
 def _customer(payload: dict, notes: list[str]) -> dict | None:
     billing = payload.get("billing_address") if isinstance(payload.get("billing_address"), dict) else {}
     # A guest's name is on the billing address (older Magento leaves customer_* empty).
-    name = _joined(payload.get("customer_firstname"), payload.get("customer_lastname")) or _joined(
+    name = joined(payload.get("customer_firstname"), payload.get("customer_lastname")) or joined(
         billing.get("firstname"), billing.get("lastname")
     )
     telephone = scalar_text(billing.get("telephone"))
@@ -313,7 +313,7 @@ def _address(block: Any) -> dict | None:
         return None
     street = [line for line in map(scalar_text, as_list(block.get("street"))) if line]
     return {
-        "name": _joined(block.get("firstname"), block.get("lastname")),
+        "name": joined(block.get("firstname"), block.get("lastname")),
         "company": scalar_text(block.get("company")),
         "line1": street[0] if street else None,
         "line2": ", ".join(street[1:]) or None,
@@ -332,28 +332,10 @@ def _at(payload: dict, path: str) -> Any:
     return value
 
 
-def _joined(*parts: Any) -> str | None:
-    return " ".join(text for part in parts if (text := scalar_text(part))) or None
-
-
-def _money(value: Any, field: str, problems: list[dict[str, str]]) -> Decimal:
-    """Magento's amounts are JSON numbers: read through their shortest decimal form, so a
-    float 19.99 is 19.99 exactly."""
-    if isinstance(value, str | int | float) and not isinstance(value, bool):
-        try:
-            amount = Decimal(str(value).strip())
-        except InvalidOperation:
-            amount = None
-        if amount is not None and amount.is_finite():
-            return amount
-    problems.append({"field": field, "problem": "not an amount"})
-    return Decimal(0)
-
-
 def _quantity(value: Any, field: str, problems: list[dict[str, str]]) -> int:
     """qty_ordered is a decimal in Magento (1 or 1.0000); a fraction of a unit (a product
     sold by weight) is not an order line we can fulfil."""
-    amount = _money(value, field, problems)
+    amount = decimal_amount(value, field, problems)
     if amount != amount.to_integral_value():
         problems.append({"field": field, "problem": "a fraction of a unit"})
     return int(amount)

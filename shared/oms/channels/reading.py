@@ -3,7 +3,7 @@ adapter reports it by name instead of failing on it."""
 
 from __future__ import annotations
 
-from decimal import ROUND_CEILING, Decimal
+from decimal import ROUND_CEILING, Decimal, InvalidOperation
 from typing import Any
 
 # Our money has at most 4 decimal places (models.Money).
@@ -52,3 +52,22 @@ def unit_price_and_discount(gross: Decimal, net: Decimal, quantity: int, native:
         notes.append(f"{native}: {gross} for {quantity} is {unit_price} each, rounded up; "
                      f"the {unit_price * quantity - gross} over is carried as discount")
     return unit_price, max(unit_price * quantity - net, Decimal(0))
+
+
+def joined(*parts: Any) -> str | None:
+    """The parts that have text, joined by spaces (a first and a last name)."""
+    return " ".join(rendered for part in parts if (rendered := scalar_text(part))) or None
+
+
+def decimal_amount(value: Any, field: str, problems: list[dict[str, str]]) -> Decimal:
+    """An amount a channel sends as a string or a JSON number, read through its shortest
+    decimal form (a float 19.99 is 19.99 exactly); anything else is a problem named by field."""
+    if isinstance(value, str | int | float) and not isinstance(value, bool):
+        try:
+            read = Decimal(str(value).strip())
+        except InvalidOperation:
+            read = None
+        if read is not None and read.is_finite():
+            return read
+    problems.append({"field": field, "problem": "not an amount"})
+    return Decimal(0)

@@ -11,11 +11,11 @@ from __future__ import annotations
 
 import html
 from datetime import UTC, datetime
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Any
 
 from oms.channels import ChannelOrder, ChannelPayloadError, WebhookSignature, e164, require, submission_from
-from oms.channels.reading import as_list, scalar_text, unit_price_and_discount
+from oms.channels.reading import as_list, decimal_amount, joined, scalar_text, unit_price_and_discount
 from oms.models import DeliveryMethod, OrderStatus, PaymentMethod, PaymentStatus
 
 SIGNATURE = WebhookSignature(header="X-WC-Webhook-Signature", encoding="base64")
@@ -105,9 +105,9 @@ def to_channel_order(payload: dict) -> ChannelOrder:
     notes: list[str] = []
     lines, line_fields = _lines(payload, notes, problems)
     placed_at = _utc(payload["date_created_gmt"], "date_created_gmt", problems)
-    total = _money(payload["total"], "total", problems)
-    shipping = _money(payload.get("shipping_total") or "0", "shipping_total", problems)
-    tax = _money(payload.get("total_tax") or "0", "total_tax", problems)
+    total = decimal_amount(payload["total"], "total", problems)
+    shipping = decimal_amount(payload.get("shipping_total") or "0", "shipping_total", problems)
+    tax = decimal_amount(payload.get("total_tax") or "0", "total_tax", problems)
     discount = _fees(payload, notes, problems)
     refunded = _refunded(payload, problems)
     if problems:
@@ -169,8 +169,8 @@ def _lines(payload: dict, notes: list[str], problems: list[dict[str, str]]) -> t
             problems += missing
             continue
         quantity = _quantity(item["quantity"], f"{native}.quantity", problems)
-        subtotal = _money(item["subtotal"], f"{native}.subtotal", problems)
-        net = _money(item["total"], f"{native}.total", problems)
+        subtotal = decimal_amount(item["subtotal"], f"{native}.subtotal", problems)
+        net = decimal_amount(item["total"], f"{native}.total", problems)
         unit_price, discount = unit_price_and_discount(subtotal, net, quantity, native, notes)
         name = scalar_text(html.unescape(str(item.get("name") or "")))  # names arrive HTML-escaped ("&ndash;")
         lines.append({
@@ -209,7 +209,7 @@ def _fees(payload: dict, notes: list[str], problems: list[dict[str, str]]) -> De
     for index, fee in enumerate(as_list(payload.get("fee_lines"))):
         if not isinstance(fee, dict):
             continue
-        amount = _money(fee.get("total"), f"fee_lines.{index}.total", problems)
+        amount = decimal_amount(fee.get("total"), f"fee_lines.{index}.total", problems)
         if amount < 0:
             discount -= amount
         elif amount > 0:
@@ -220,7 +220,7 @@ def _fees(payload: dict, notes: list[str], problems: list[dict[str, str]]) -> De
 
 def _refunded(payload: dict, problems: list[dict[str, str]]) -> Decimal:
     """What was refunded so far: each refund's total is negative ("-10.00")."""
-    return sum((abs(_money(refund.get("total"), f"refunds.{index}.total", problems))
+    return sum((abs(decimal_amount(refund.get("total"), f"refunds.{index}.total", problems))
                 for index, refund in enumerate(as_list(payload.get("refunds"))) if isinstance(refund, dict)), Decimal(0))
 
 
@@ -298,7 +298,7 @@ def _customer(billing: Any, notes: list[str]) -> dict | None:
     if phone is None and scalar_text(billing.get("phone")):
         notes.append("billing.phone dropped: not a valid phone number")
     customer = {
-        "name": _joined(billing.get("first_name"), billing.get("last_name")),
+        "name": joined(billing.get("first_name"), billing.get("last_name")),
         "email": scalar_text(billing.get("email")),
         "phone": phone,
     }
@@ -311,24 +311,8 @@ def _address(block: Any) -> dict | None:
     if not isinstance(block, dict) or not any(scalar_text(block.get(k)) for k in ("address_1", "city", "country")):
         return None
     address = {ours: scalar_text(block.get(theirs)) for ours, theirs in _ADDRESS_FIELDS.items()}
-    address["name"] = _joined(block.get("first_name"), block.get("last_name"))
+    address["name"] = joined(block.get("first_name"), block.get("last_name"))
     return address
-
-
-def _joined(*parts: Any) -> str | None:
-    return " ".join(text for part in parts if (text := scalar_text(part))) or None
-
-
-def _money(value: Any, field: str, problems: list[dict[str, str]]) -> Decimal:
-    if isinstance(value, str | int | float) and not isinstance(value, bool):
-        try:
-            amount = Decimal(str(value).strip())
-        except InvalidOperation:
-            amount = None
-        if amount is not None and amount.is_finite():
-            return amount
-    problems.append({"field": field, "problem": "not an amount"})
-    return Decimal(0)
 
 
 def _quantity(value: Any, field: str, problems: list[dict[str, str]]) -> int:
