@@ -11,10 +11,10 @@ from aws_lambda_powertools.utilities.batch import BatchProcessor, EventType, pro
 from aws_lambda_powertools.utilities.data_classes.dynamo_db_stream_event import DynamoDBRecord
 
 from oms.backorders import resource_waiting_orders
-from oms.settings import ReviewSettings
+from oms.settings import TablesSettings
 from oms.store.orders import OrderReview, OrderStore
 
-settings = ReviewSettings.model_validate(dict(os.environ))
+settings = TablesSettings.model_validate(dict(os.environ))
 logger = Logger()
 processor = BatchProcessor(event_type=EventType.DynamoDBStreams)
 dynamodb = boto3.client("dynamodb")

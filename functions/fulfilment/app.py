@@ -21,12 +21,12 @@ from oms.fulfilment import (
 from oms.json_body import BodyRejected, parse_json_object
 from oms.lifecycle import TransitionRefused
 from oms.models import field_errors
-from oms.settings import FulfilmentSettings
+from oms.settings import TablesSettings
 from oms.store.inventory import InventoryStore
 from oms.store.orders import OrderStore
 from oms.store.shipments import ShipmentChanged, ShipmentStore
 
-settings = FulfilmentSettings.model_validate(dict(os.environ))
+settings = TablesSettings.model_validate(dict(os.environ))
 logger = Logger()
 app = Chalice(app_name="oms-fulfilment")
 dynamodb = boto3.client("dynamodb")

@@ -14,11 +14,11 @@ from oms.json_body import BodyRejected, parse_json_object
 from oms.lifecycle import TransitionRefused
 from oms.models import OrderStatus, field_errors
 from oms.review import OrderNotFound, decide
-from oms.settings import ReviewSettings
+from oms.settings import TablesSettings
 from oms.store.orders import OrderReview, OrderStore, StatusChanged
 from oms.store.shipments import ShipmentChanged, ShipmentStore
 
-settings = ReviewSettings.model_validate(dict(os.environ))
+settings = TablesSettings.model_validate(dict(os.environ))
 logger = Logger()
 app = Chalice(app_name="oms-review")
 dynamodb = boto3.client("dynamodb")
