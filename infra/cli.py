@@ -16,10 +16,11 @@ if TYPE_CHECKING:
 
 
 def _local(arguments: argparse.Namespace) -> int:
-    from infra.local.seed import ADMIN_KEY, channel_key
+    from infra.local.seed import ADMIN_KEY, PUSHING_LOCATION, channel_key
     from infra.local.stack import LocalStack
 
-    stack = LocalStack(Path(arguments.template), port=arguments.port, moto_port=arguments.moto_port)
+    stack = LocalStack(Path(arguments.template), port=arguments.port, moto_port=arguments.moto_port,
+                       receiver_port=arguments.receiver_port)
     # Blocked before any thread starts (threads inherit the mask) and then waited for: a
     # Python signal handler could interrupt the main thread inside a lock it then needs.
     stop_signals = {signal.SIGINT, signal.SIGTERM}
@@ -33,6 +34,8 @@ OMS local stack
   moto         {stack.moto_url}   (AWS_ENDPOINT_URL={stack.moto_url}, any credentials)
   channel keys local-<channel>-key   channels: web shopify woocommerce amazon square magento tiktok pos
   admin key    {ADMIN_KEY}
+  locations    local-<location_id>-key   (GET /shipments lists a location's picks)
+  picks        {PUSHING_LOCATION}'s pick requests are pushed to {stack.receiver.url} and printed here
 
 Try:
   curl -s -X POST {stack.url}/orders -H 'x-api-key: {key}' -H 'content-type: application/json' \\
@@ -165,6 +168,8 @@ def _parser() -> argparse.ArgumentParser:
                        help="HTTP port of the API (env OMS_PORT; default 3000)")
     local.add_argument("--moto-port", type=int, default=int(os.environ.get("OMS_MOTO_PORT", "5000")),
                        help="port of moto's server (env OMS_MOTO_PORT; default 5000)")
+    local.add_argument("--receiver-port", type=int, default=int(os.environ.get("OMS_RECEIVER_PORT", "3001")),
+                       help="port of the demo location's pick receiver (env OMS_RECEIVER_PORT; default 3001)")
     local.add_argument("--template", default=str(DEFAULT_TEMPLATE), help="the SAM template to run")
     local.set_defaults(run=_local)
 

@@ -106,8 +106,16 @@ def test_only_the_functions_that_read_pii_may_use_its_key():
     using = [s for s in statements + optional
              if {"kms:Decrypt", "kms:GenerateDataKey", "kms:Encrypt"} & set(s["Action"])]
 
-    principals = [p for s in using for p in (s["Principal"]["AWS"] if isinstance(s["Principal"]["AWS"], list)
-                                              else [s["Principal"]["AWS"]])]
-    assert principals == [{"Fn::GetAtt": ["IntakeFunctionRole", "Arn"]},
-                          {"Fn::GetAtt": ["ChannelFetchFunctionRole", "Arn"]}, {"Ref": "PiiImportRoleArn"}]
+    def principals(granting: set[str]) -> list:
+        chosen = [s for s in using if set(s["Action"]) == granting]
+        return [p for s in chosen for p in (s["Principal"]["AWS"] if isinstance(s["Principal"]["AWS"], list)
+                                             else [s["Principal"]["AWS"]])]
+
+    # Those that receive orders seal and open; locations' picks are only opened.
+    assert principals({"kms:GenerateDataKey", "kms:Decrypt"}) == [
+        {"Fn::GetAtt": ["IntakeFunctionRole", "Arn"]}, {"Fn::GetAtt": ["ChannelFetchFunctionRole", "Arn"]},
+        {"Ref": "PiiImportRoleArn"}]
+    assert principals({"kms:Decrypt"}) == [{"Fn::GetAtt": ["FulfilmentFunctionRole", "Arn"]},
+                                           {"Fn::GetAtt": ["DispatchFunctionRole", "Arn"]}]
+    assert len(using) == 3  # no other statement grants any use of the key
     assert all(s["Condition"]["StringEquals"]["kms:EncryptionContext:purpose"] == "oms-customer-pii" for s in using)

@@ -1,5 +1,6 @@
-"""Allocation: each newly approved order (Orders stream, filtered) is sourced, its stock reserved
-and a fulfilment request sent to each chosen location."""
+"""Allocation: each newly approved order (Orders stream, filtered) is sourced, and its stock,
+its locations' capacity and its shipments committed in one change. The committed shipments
+reach their locations from the Orders stream (functions/pick_requests): nothing is sent here."""
 
 from __future__ import annotations
 
@@ -11,34 +12,20 @@ from aws_lambda_powertools.utilities.batch import BatchProcessor, EventType, pro
 from aws_lambda_powertools.utilities.data_classes.dynamo_db_stream_event import DynamoDBRecord
 
 from oms.allocation import allocate
-from oms.models import Shipment
-from oms.settings import AllocationSettings
-from oms.store.allocations import AllocationStore
-from oms.store.inventory import InventoryStore
-from oms.store.orders import OrderStore
+from oms.settings import TablesSettings
+from oms.store.keys import order_id_of_item
+from oms.store.tables import Tables
 
-settings = AllocationSettings.model_validate(dict(os.environ))
+settings = TablesSettings.model_validate(dict(os.environ))
 logger = Logger()
 processor = BatchProcessor(event_type=EventType.DynamoDBStreams)
-dynamodb, sqs = boto3.client("dynamodb"), boto3.client("sqs")
-# Allocation reads places and lines, never personal data: the store is given no vault.
-orders = OrderStore(settings.orders_table, dynamodb, vault=None)
-inventory = InventoryStore(settings.inventory_table, dynamodb)
-allocations = AllocationStore(settings.orders_table, settings.inventory_table, dynamodb)
-
-
-def request_fulfilment(shipments: tuple[Shipment, ...]) -> None:
-    for start in range(0, len(shipments), 10):
-        sqs.send_message_batch(QueueUrl=settings.fulfilment_queue, Entries=[
-            {"Id": str(number), "MessageBody": shipment.model_dump_json(exclude={"trace"}),
-             "MessageAttributes": {"location_id": {"DataType": "String", "StringValue": shipment.location_id}}}
-            for number, shipment in enumerate(shipments[start:start + 10])
-        ])
+# Allocation reads places and lines, never personal data: it has no right to decrypt.
+store = Tables(settings.orders_table, settings.inventory_table, boto3.client("dynamodb"))
 
 
 def allocate_record(record: DynamoDBRecord) -> None:
-    order_id = record.dynamodb.keys["pk"].removeprefix("ORDER#")
-    allocated = allocate(order_id, orders, inventory, allocations, request_fulfilment)
+    order_id = order_id_of_item(record.dynamodb.keys)
+    allocated = allocate(order_id, store)
     if allocated:
         logger.info("order allocated", extra={"order_id": order_id, "status": allocated.status,
                                                "shipments": len(allocated.shipments)})

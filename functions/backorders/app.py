@@ -12,21 +12,22 @@ from aws_lambda_powertools.utilities.data_classes.dynamo_db_stream_event import 
 
 from oms.backorders import resource_waiting_orders
 from oms.settings import TablesSettings
-from oms.store.orders import OrderReview, OrderStore
+from oms.store.orders import OrderReview
+from oms.store.tables import Tables
 
 settings = TablesSettings.model_validate(dict(os.environ))
 logger = Logger()
 processor = BatchProcessor(event_type=EventType.DynamoDBStreams)
 dynamodb = boto3.client("dynamodb")
 review = OrderReview(settings.orders_table, dynamodb)
-orders = OrderStore(settings.orders_table, dynamodb, vault=None)  # lines and shipments only, no PII
+store = Tables(settings.orders_table, settings.inventory_table, dynamodb)  # lines and shipments only, no PII
 
 
 def on_stock_change(record: DynamoDBRecord) -> None:
     new, old = record.dynamodb.new_image or {}, record.dynamodb.old_image or {}
     if int(new.get("available", 0)) <= max(int(old.get("available", 0)), 0):
         return  # a reservation or a loss: nothing new to promise
-    moved = resource_waiting_orders(new["sku"], review, orders)
+    moved = resource_waiting_orders(new["sku"], review, store)
     logger.info("stock rose", extra={"sku": new["sku"], "orders_resourced": len(moved)})
 
 

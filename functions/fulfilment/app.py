@@ -1,38 +1,47 @@
-"""Fulfilment: a store or warehouse accepts, ships or rejects the shipments sourced to it."""
+"""Fulfilment: a store or warehouse lists its open picks and accepts, picks, ships or rejects
+the shipments sourced to it."""
 
+import functools
 import os
+from typing import Literal
 
 import boto3
 from aws_lambda_powertools import Logger
 from aws_lambda_powertools.logging import correlation_paths
-from chalice import Chalice, Response
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from chalice import Response
+from pydantic import BaseModel, ConfigDict, Field
 
-from oms.access import caller
-from oms.fulfilment import (
-    NotThisLocations,
-    RejectionReason,
-    ShipmentNotFound,
-    ShipmentRefused,
-    accept,
-    reject,
-    ship,
-)
-from oms.json_body import BodyRejected, parse_json_object
-from oms.lifecycle import TransitionRefused
-from oms.models import field_errors
-from oms.settings import TablesSettings
-from oms.store.inventory import InventoryStore
+from oms.fulfilment import RejectionReason, accept, pick, reject, ship
+from oms.models import Shipment
+from oms.picks import may_see_recipient, pick_of
+from oms.pii import opening_vault
+from oms.settings import FulfilmentSettings
 from oms.store.orders import OrderStore
-from oms.store.shipments import ShipmentChanged, ShipmentStore
+from oms.store.shipments import ShipmentStore
+from oms.store.tables import Tables
+from oms_http import Api, Problem
 
-settings = TablesSettings.model_validate(dict(os.environ))
+settings = FulfilmentSettings.model_validate(dict(os.environ))
 logger = Logger()
-app = Chalice(app_name="oms-fulfilment")
+app = Api("oms-fulfilment")
 dynamodb = boto3.client("dynamodb")
-shipments = ShipmentStore(settings.orders_table, settings.inventory_table, dynamodb)
-orders = OrderStore(settings.orders_table, dynamodb, vault=None)  # places and lines only, no PII
-inventory = InventoryStore(settings.inventory_table, dynamodb)
+store = Tables(settings.orders_table, settings.inventory_table, dynamodb)  # decides on orders without PII
+shipments = ShipmentStore(settings.orders_table, dynamodb)
+
+
+@functools.cache
+def recipients() -> OrderStore:
+    """Order headers with the ship-to opened: only for a location's own open picks (KMS Decrypt)."""
+    return OrderStore(settings.orders_table, dynamodb, opening_vault(boto3.client("kms"), settings.pii_key_id))
+
+
+class PickListing(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    status: Literal["pending", "accepted", "picked"] = "pending"
+    location_id: str | None = Field(default=None, min_length=1, max_length=64)
+    limit: int = Field(default=50, ge=1, le=100)
+    after: str | None = None
 
 
 class Shipped(BaseModel):
@@ -48,47 +57,48 @@ class Rejection(BaseModel):
     reason: RejectionReason
 
 
-def _problem(status: int, message: str, errors: list[dict] | None = None) -> Response:
-    return Response(body={"message": message, **({"errors": errors} if errors else {})}, status_code=status)
-
-
-def _act(shipment_id: str, body_model: type[BaseModel] | None, action) -> Response:
-    principal = caller(app.current_request.context)
-    if principal is None:
-        return _problem(403, "this key may not call this route")
-    try:
-        body = body_model.model_validate(parse_json_object(app.current_request.raw_body)) if body_model else None
-        shipment = action(principal.location_id, body)
-    except BodyRejected as rejected:
-        return _problem(rejected.status, rejected.message, rejected.errors)
-    except ValidationError as error:
-        return _problem(422, "request is invalid", field_errors(error))
-    except ShipmentNotFound:
-        return _problem(404, f"no shipment {shipment_id}")
-    except NotThisLocations:
-        return _problem(403, "this shipment is another location's")
-    except (ShipmentRefused, TransitionRefused, ShipmentChanged) as refused:
-        return _problem(409, str(refused) or "the shipment changed meanwhile; read it and try again")
-    logger.info("shipment updated", extra={"shipment_id": shipment_id, "status": shipment.status,
-                                           "by": principal.name})
-    return Response(body=shipment.model_dump(mode="json", exclude={"trace"}), status_code=200)
+@app.route("/shipments", methods=["GET"])
+def open_picks() -> Response:
+    """A location's own open picks (admin: any location's, without the recipient), oldest first."""
+    listing, principal = app.query(PickListing), app.principal
+    if principal.kind == "location" and listing.location_id not in (None, principal.location_id):
+        raise Problem(403, "this key lists its own location's picks only")
+    location_id = principal.location_id or listing.location_id
+    if location_id is None:
+        raise Problem(400, "query is invalid", [{"field": "location_id", "problem": "required with an admin key"}])
+    found, after = shipments.open_picks(location_id, listing.status, listing.limit, listing.after)
+    reveal = principal.kind == "location"
+    headers = (recipients() if reveal else store.orders).headers([s.order_id for s in found], with_pii=reveal)
+    picks = [pick_of(s, headers[s.order_id], may_see_recipient(s, principal.location_id)).model_dump(mode="json")
+             for s in found if s.order_id in headers]
+    return Response(body={"picks": picks, "after": after}, status_code=200)
 
 
 @app.route("/shipments/{shipment_id}/accept", methods=["POST"])
 def accept_shipment(shipment_id: str) -> Response:
-    return _act(shipment_id, None, lambda location_id, _: accept(shipment_id, location_id, shipments))
+    return _answer(accept(shipment_id, app.principal.location_id, store))
+
+
+@app.route("/shipments/{shipment_id}/pick", methods=["POST"])
+def pick_shipment(shipment_id: str) -> Response:
+    return _answer(pick(shipment_id, app.principal.location_id, store))
 
 
 @app.route("/shipments/{shipment_id}/ship", methods=["POST"])
 def ship_shipment(shipment_id: str) -> Response:
-    return _act(shipment_id, Shipped, lambda location_id, body: ship(
-        shipment_id, location_id, body.carrier, body.tracking_number, shipments, orders))
+    shipped = app.body(Shipped)
+    return _answer(ship(shipment_id, app.principal.location_id, shipped.carrier, shipped.tracking_number, store))
 
 
 @app.route("/shipments/{shipment_id}/reject", methods=["POST"])
 def reject_shipment(shipment_id: str) -> Response:
-    return _act(shipment_id, Rejection, lambda location_id, body: reject(
-        shipment_id, location_id, body.reason, shipments, orders, inventory))
+    return _answer(reject(shipment_id, app.principal.location_id, app.body(Rejection).reason, store))
+
+
+def _answer(shipment: Shipment) -> Response:
+    logger.info("shipment updated", extra={"shipment_id": shipment.shipment_id, "status": shipment.status,
+                                           "by": app.principal.name})
+    return Response(body=shipment.model_dump(mode="json", exclude={"trace", "history"}), status_code=200)
 
 
 @logger.inject_lambda_context(correlation_id_path=correlation_paths.API_GATEWAY_REST, clear_state=True)

@@ -12,81 +12,69 @@ from aws_lambda_powertools import Logger
 from aws_lambda_powertools.logging import correlation_paths
 from aws_lambda_powertools.metrics import MetricUnit, single_metric
 from aws_lambda_powertools.utilities import parameters
-from chalice import Chalice, Response
-from pydantic import ValidationError
+from botocore.exceptions import BotoCoreError, ClientError
+from chalice import Response
 
-from oms.access import caller
 from oms.channels import ChannelOrder, ChannelPayloadError, adapter_for
 from oms.channels.fetching import FetchRequest, notified_order_id
 from oms.intake import Outcome, order_receiving, receive_order
-from oms.json_body import BodyRejected, parse_json_object
-from oms.models import OrderSubmission, field_errors
+from oms.json_body import parse_json_object
+from oms.models import OrderSubmission
 from oms.settings import IntakeSettings
 from oms.webhooks import verify
+from oms_http import Api, Problem
 
 settings = IntakeSettings.model_validate(dict(os.environ))
 logger = Logger()
-app = Chalice(app_name="oms-intake")
+app = Api("oms-intake")
 dynamodb = boto3.client("dynamodb")
 orders, screening = order_receiving(settings, dynamodb, boto3.client("kms"))
 
-_STATUS_BY_OUTCOME = {Outcome.CREATED: 201, Outcome.DUPLICATE: 200, Outcome.CONFLICT: 409}
-
-
-def _problem(status: int, message: str, errors: list[dict] | None = None, **extra) -> Response:
-    body = {"message": message, **extra}
-    if errors is not None:
-        body["errors"] = errors
-    return Response(body=body, status_code=status)
+_STATUS_BY_OUTCOME = {Outcome.CREATED: 201, Outcome.DUPLICATE: 200}
 
 
 @app.route("/orders", methods=["POST"])
 def post_order() -> Response:
-    principal = caller(app.current_request.context)
-    if principal is None:
-        return _problem(403, "this key may not call this route")
-    try:
-        payload = parse_json_object(app.current_request.raw_body)
-    except BodyRejected as rejected:
-        return _problem(rejected.status, rejected.message, rejected.errors)
-    try:
-        submission = OrderSubmission.model_validate(payload)
-    except ValidationError as error:
-        return _problem(422, "order is invalid", field_errors(error))
-
-    return _received(receive_order(submission, principal.channel, orders, screening=screening))
+    submission = app.body(OrderSubmission)
+    return _received(receive_order(submission, app.principal.channel, orders, screening=screening))
 
 
 @app.route("/channels/{channel}/orders", methods=["POST"])
 def post_channel_order(channel: str) -> Response:
-    principal = caller(app.current_request.context)
-    if principal is None:
-        return _problem(403, "this key may not call this route")
     adapter = adapter_for(channel)
     if adapter is None:
-        return _problem(404, f"no channel {channel!r} posts its own format here; canonical orders go to POST /orders")
-    if principal.channel != channel:
-        return _problem(403, f"this key speaks for {principal.channel}, not {channel}")
+        raise Problem(404, f"no channel {channel!r} posts its own format here; canonical orders go to POST /orders")
+    if app.principal.channel != channel:
+        raise Problem(403, f"this key speaks for {app.principal.channel}, not {channel}")
     request = app.current_request
     if adapter.SIGNATURE and not verify(adapter.SIGNATURE, _webhook_secrets(channel), _notification_url(request),
                                         request.raw_body or b"", dict(request.headers)):
         logger.info("webhook signature refused", extra={"channel": channel})
-        return _problem(401, f"missing or wrong {adapter.SIGNATURE.header}")
+        raise Problem(401, f"missing or wrong {adapter.SIGNATURE.header}")
+    payload = parse_json_object(request.raw_body)
     try:
-        payload = parse_json_object(request.raw_body)
         notified = notified_order_id(channel, adapter, payload)
         if notified:
-            _fetch_queue().send_message(QueueUrl=settings.channel_fetch_queue,
-                                        MessageBody=FetchRequest(channel=channel, order_id=notified).model_dump_json())
-            logger.info("channel order queued for fetching", extra={"channel": channel})
-            return Response(body={"queued": notified}, status_code=202)
+            return _queue_for_fetching(channel, notified)
         channel_order: ChannelOrder = adapter.to_channel_order(payload)
-    except BodyRejected as rejected:
-        return _problem(rejected.status, rejected.message, rejected.errors)
     except ChannelPayloadError as error:
-        return _problem(422, f"not a {channel} order", error.problems)
+        raise Problem(422, f"not a {channel} order", error.problems) from None
     return _received(receive_order(channel_order.submission, channel, orders, screening=screening,
                                    reported=channel_order))
+
+
+def _queue_for_fetching(channel: str, order_id: str) -> Response:
+    """The channel's notification is only answered once its order is queued: a failure to
+    queue answers 503, which channels retry, instead of losing the order."""
+    try:
+        _fetch_queue().send_message(QueueUrl=settings.channel_fetch_queue,
+                                    MessageBody=FetchRequest(channel=channel, order_id=order_id).model_dump_json())
+    except (BotoCoreError, ClientError) as error:
+        logger.error("could not queue a channel order for fetching",
+                     extra={"channel": channel, "error": type(error).__name__})
+        raise Problem(503, "the order could not be queued for fetching; send the notification again") from None
+    logger.info("channel order queued for fetching", extra={"channel": channel})
+    return Response(body={"queued": order_id}, status_code=202)
 
 
 @functools.cache
@@ -120,11 +108,8 @@ def _received(receipt) -> Response:
     with single_metric(name=metric, unit=MetricUnit.Count, value=1, namespace=settings.metrics_namespace) as emitted:
         emitted.add_dimension(name="channel", value=order.channel)
     if receipt.outcome == Outcome.CONFLICT:
-        return _problem(
-            409,
-            f"channel order {order.channel_order_id} was already received with different content",
-            order_id=order.order_id,
-        )
+        raise Problem(409, f"channel order {order.channel_order_id} was already received with different content",
+                      order_id=order.order_id)
     return Response(
         body=order.model_dump(mode="json"),
         status_code=_STATUS_BY_OUTCOME[receipt.outcome],
@@ -134,14 +119,12 @@ def _received(receipt) -> Response:
 
 @app.route("/orders/{order_id}", methods=["GET"])
 def get_order(order_id: str) -> Response:
-    principal = caller(app.current_request.context)
-    if principal is None:
-        return _problem(403, "this key may not call this route")
+    """The order's timeline: status, history, and each shipment with its lines and events."""
     order = orders.get(order_id) if order_id.startswith("ord_") else None
     if order is None:
-        return _problem(404, f"no order {order_id}")
-    if not principal.may_read_channel(order.channel):
-        return _problem(403, "this key may not read another channel's orders")
+        raise Problem(404, f"no order {order_id}")
+    if not app.principal.may_read_channel(order.channel):
+        raise Problem(403, "this key may not read another channel's orders")
     return Response(body=order.model_dump(mode="json"), status_code=200)
 
 

@@ -1,24 +1,33 @@
-"""Inventory: operations set, count and receive stock; anyone allowed reads what can be promised."""
+"""Inventory: operations set, count and receive stock, read its movements, and create and edit
+locations; anyone allowed reads what can be promised."""
 
+import dataclasses
+import functools
 import os
 
 import boto3
 from aws_lambda_powertools import Logger
 from aws_lambda_powertools.logging import correlation_paths
-from chalice import Chalice, Response
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from chalice import Response
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
-from oms.access import caller
 from oms.inventory import availability
-from oms.json_body import BodyRejected, parse_json_object
-from oms.models import field_errors
-from oms.settings import InventorySettings
+from oms.models import Location
+from oms.settings import StockAndLocationSettings
 from oms.store.inventory import InventoryStore, NotEnoughOnHand, UnknownStock
+from oms.store.location_secrets import LocationSecrets
+from oms_http import Api, Problem
 
-settings = InventorySettings.model_validate(dict(os.environ))
+settings = StockAndLocationSettings.model_validate(dict(os.environ))
 logger = Logger()
-app = Chalice(app_name="oms-inventory")
+app = Api("oms-inventory")
 inventory = InventoryStore(settings.inventory_table, boto3.client("dynamodb"))
+
+
+@functools.cache
+def location_secrets() -> LocationSecrets:
+    """SSM, created when a location first gets a webhook: stock changes never need it."""
+    return LocationSecrets(boto3.client("ssm"), settings.location_secrets_path)
 
 
 class StockLevel(BaseModel):
@@ -27,6 +36,7 @@ class StockLevel(BaseModel):
     on_hand: int = Field(ge=0, le=10_000_000)
     safety_stock: int = Field(default=0, ge=0)
     reorder_point: int = Field(default=0, ge=0)
+    reason: str | None = Field(default=None, max_length=200)
 
 
 class Adjustment(BaseModel):
@@ -78,72 +88,71 @@ class Bulk(BaseModel):
     changes: list[BulkChange] = Field(min_length=1, max_length=500)
 
 
-def _problem(status: int, message: str, errors: list[dict] | None = None) -> Response:
-    return Response(body={"message": message, **({"errors": errors} if errors else {})}, status_code=status)
+class Page(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    limit: int = Field(default=50, ge=1, le=100)
+    after: str | None = None
 
 
-def _body(model: type[BaseModel]) -> BaseModel:
-    return model.model_validate(parse_json_object(app.current_request.raw_body))
+class LocationEdit(BaseModel):
+    """A location as PUT describes it; its id is the path's. `rotate_webhook_secret` issues a
+    new signing secret and keeps the previous one valid until the next rotation."""
+
+    model_config = ConfigDict(extra="allow")
+
+    rotate_webhook_secret: bool = False
 
 
 def _change(sku: str, location_id: str, model: type[BaseModel], apply) -> Response:
-    principal = caller(app.current_request.context)
-    if principal is None:
-        return _problem(403, "this key may not call this route")
-    try:
-        change = _body(model)
-    except BodyRejected as rejected:
-        return _problem(rejected.status, rejected.message, rejected.errors)
-    except ValidationError as error:
-        return _problem(422, "stock change is invalid", field_errors(error))
+    change = app.body(model)
     if inventory.location(location_id) is None:
-        return _problem(404, f"no location {location_id}")
+        raise Problem(404, f"no location {location_id}")
     try:
         stock = apply(change)
     except UnknownStock:
-        return _problem(404, f"no stock of {sku} at {location_id}; set or receive it first")
+        raise Problem(404, f"no stock of {sku} at {location_id}; set or receive it first") from None
     except NotEnoughOnHand:
-        return _problem(409, f"{location_id} has fewer than {-change.delta} of {sku} on hand")
-    logger.info("stock changed", extra={"sku": sku, "location_id": location_id, "by": principal.name,
+        raise Problem(409, f"{location_id} has fewer than {-change.delta} of {sku} on hand") from None
+    logger.info("stock changed", extra={"sku": sku, "location_id": location_id, "by": app.principal.name,
                                         "change": type(change).__name__})
     return Response(body={**stock.model_dump(), "available": stock.available}, status_code=200)
 
 
 @app.route("/inventory/{sku}/{location_id}", methods=["PUT"])
 def set_stock(sku: str, location_id: str) -> Response:
-    def apply(level: StockLevel):
-        inventory.set_stock(sku, location_id, level.on_hand, level.safety_stock, level.reorder_point)
-        return next(stock for stock in inventory.stock(sku) if stock.location_id == location_id)
-
-    return _change(sku, location_id, StockLevel, apply)
+    return _change(sku, location_id, StockLevel, lambda level: inventory.set_stock(
+        sku, location_id, level.on_hand, level.safety_stock, level.reorder_point, app.principal.name, level.reason))
 
 
 @app.route("/inventory/{sku}/{location_id}/adjust", methods=["POST"])
 def adjust(sku: str, location_id: str) -> Response:
-    return _change(sku, location_id, Adjustment, lambda change: inventory.adjust(sku, location_id, change.delta))
+    return _change(sku, location_id, Adjustment, lambda change: inventory.adjust(
+        sku, location_id, change.delta, app.principal.name, change.reason))
 
 
 @app.route("/inventory/{sku}/{location_id}/receive", methods=["POST"])
 def receive(sku: str, location_id: str) -> Response:
-    return _change(sku, location_id, Receipt, lambda change: inventory.receive(sku, location_id, change.quantity))
+    return _change(sku, location_id, Receipt, lambda change: inventory.receive(
+        sku, location_id, change.quantity, app.principal.name, change.reference))
+
+
+@app.route("/inventory/{sku}/{location_id}/movements", methods=["GET"])
+def movements(sku: str, location_id: str) -> Response:
+    page = app.query(Page)
+    records, after = inventory.movements(sku, location_id, page.limit, page.after)
+    return Response(body={"movements": [dataclasses.asdict(record) for record in records], "after": after},
+                    status_code=200)
 
 
 @app.route("/inventory/bulk", methods=["POST"])
 def bulk() -> Response:
     """Many changes (a stock take, a delivery note): each applied on its own and reported by
     position, since one bad line must not hold up the rest."""
-    principal = caller(app.current_request.context)
-    if principal is None:
-        return _problem(403, "this key may not call this route")
-    try:
-        changes = _body(Bulk).changes
-    except BodyRejected as rejected:
-        return _problem(rejected.status, rejected.message, rejected.errors)
-    except ValidationError as error:
-        return _problem(422, "bulk change is invalid", field_errors(error))
+    changes = app.body(Bulk).changes
     known = {location.location_id for location in inventory.locations()}
     results = [_apply_one(change, known) for change in changes]
-    logger.info("bulk stock change", extra={"by": principal.name, "changes": len(changes),
+    logger.info("bulk stock change", extra={"by": app.principal.name, "changes": len(changes),
                                             "failed": sum(r["status"] != "ok" for r in results)})
     return Response(body={"results": results}, status_code=200)
 
@@ -152,13 +161,15 @@ def _apply_one(change: BulkChange, known_locations: set[str]) -> dict:
     where = {"sku": change.sku, "location_id": change.location_id}
     if change.location_id not in known_locations:
         return {**where, "status": "error", "problem": f"no location {change.location_id}"}
+    actor = app.principal.name
     try:
         if change.on_hand is not None:
-            inventory.set_stock(change.sku, change.location_id, change.on_hand, change.safety_stock)
+            inventory.set_stock(change.sku, change.location_id, change.on_hand, change.safety_stock, actor=actor,
+                                reason=change.reason)
         elif change.delta is not None:
-            inventory.adjust(change.sku, change.location_id, change.delta)
+            inventory.adjust(change.sku, change.location_id, change.delta, actor, change.reason)
         else:
-            inventory.receive(change.sku, change.location_id, change.quantity)
+            inventory.receive(change.sku, change.location_id, change.quantity, actor, change.reason)
     except UnknownStock:
         return {**where, "status": "error", "problem": "no stock here yet; set or receive it first"}
     except NotEnoughOnHand:
@@ -168,13 +179,11 @@ def _apply_one(change: BulkChange, known_locations: set[str]) -> dict:
 
 @app.route("/inventory/{sku}", methods=["GET"])
 def available_to_promise(sku: str) -> Response:
-    principal = caller(app.current_request.context)
-    if principal is None:
-        return _problem(403, "this key may not call this route")
+    principal = app.principal
     channel = (app.current_request.query_params or {}).get("channel")
     if principal.kind == "channel":
         if channel not in (None, principal.channel):
-            return _problem(403, f"this key reads {principal.channel}'s availability only")
+            raise Problem(403, f"this key reads {principal.channel}'s availability only")
         channel = principal.channel
     view = availability(sku, inventory.stock(sku), inventory.locations(), channel)
     return Response(body=view.model_dump(), status_code=200)
@@ -182,10 +191,23 @@ def available_to_promise(sku: str) -> Response:
 
 @app.route("/locations", methods=["GET"])
 def locations() -> Response:
-    if caller(app.current_request.context) is None:
-        return _problem(403, "this key may not call this route")
     return Response(body={"locations": [location.model_dump(mode="json") for location in inventory.locations()]},
                     status_code=200)
+
+
+@app.route("/locations/{location_id}", methods=["PUT"])
+def put_location(location_id: str) -> Response:
+    """Creates or replaces a location. A webhook URL without a signing secret gets one, shown
+    in this answer only: the location's receiver keeps it to verify `X-OMS-Signature`."""
+    edit = app.body(LocationEdit)
+    location = Location.model_validate({**edit.model_extra, "location_id": location_id})
+    existed = inventory.location(location_id) is not None
+    inventory.save_location(location)
+    issued = location_secrets().issue(location_id, edit.rotate_webhook_secret) if location.webhook_url else None
+    logger.info("location saved", extra={"location_id": location_id, "by": app.principal.name,
+                                         "webhook": bool(location.webhook_url), "secret_issued": bool(issued)})
+    body = location.model_dump(mode="json") | ({"webhook_secret": issued} if issued else {})
+    return Response(body=body, status_code=200 if existed else 201)
 
 
 @logger.inject_lambda_context(correlation_id_path=correlation_paths.API_GATEWAY_REST, clear_state=True)

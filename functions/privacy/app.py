@@ -7,16 +7,16 @@ import re
 import boto3
 from aws_lambda_powertools import Logger
 from aws_lambda_powertools.logging import correlation_paths
-from chalice import Chalice, Response
+from chalice import Response
 
-from oms.access import caller
 from oms.erasure import erase_customer, erase_expired
 from oms.settings import PrivacySettings
 from oms.store.orders import OrderErasure
+from oms_http import Api, Problem
 
 settings = PrivacySettings.model_validate(dict(os.environ))
 logger = Logger()
-app = Chalice(app_name="oms-privacy")
+app = Api("oms-privacy")
 orders = OrderErasure(settings.orders_table, boto3.client("dynamodb"))
 
 _EMAIL_HASH = re.compile(r"^[0-9a-f]{64}$")
@@ -24,14 +24,11 @@ _EMAIL_HASH = re.compile(r"^[0-9a-f]{64}$")
 
 @app.route("/customers/{email_hash}", methods=["DELETE"])
 def erase(email_hash: str) -> Response:
-    principal = caller(app.current_request.context)
-    if principal is None:
-        return Response(body={"message": "this key may not call this route"}, status_code=403)
     if not _EMAIL_HASH.match(email_hash):
-        return Response(body={"message": "email_hash must be 64 lowercase hex digits",
-                              "errors": [{"field": "email_hash", "problem": "not a keyed hash"}]}, status_code=400)
-    erased = erase_customer(email_hash, orders, actor=principal.name)
-    logger.info("customer erased", extra={"orders_erased": len(erased), "by": principal.name})
+        raise Problem(400, "email_hash must be 64 lowercase hex digits",
+                      [{"field": "email_hash", "problem": "not a keyed hash"}])
+    erased = erase_customer(email_hash, orders, actor=app.principal.name)
+    logger.info("customer erased", extra={"orders_erased": len(erased), "by": app.principal.name})
     return Response(body={"erased_orders": erased}, status_code=200)
 
 

@@ -6,25 +6,22 @@ import os
 import boto3
 from aws_lambda_powertools import Logger
 from aws_lambda_powertools.logging import correlation_paths
-from chalice import Chalice, Response
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from chalice import Response
+from pydantic import BaseModel, ConfigDict, Field
 
-from oms.access import caller
-from oms.json_body import BodyRejected, parse_json_object
-from oms.lifecycle import TransitionRefused
-from oms.models import OrderStatus, field_errors
-from oms.review import OrderNotFound, decide
+from oms.models import OrderStatus
+from oms.review import decide
 from oms.settings import TablesSettings
-from oms.store.orders import OrderReview, OrderStore, StatusChanged
-from oms.store.shipments import ShipmentChanged, ShipmentStore
+from oms.store.orders import OrderReview
+from oms.store.tables import Tables
+from oms_http import Api
 
 settings = TablesSettings.model_validate(dict(os.environ))
 logger = Logger()
-app = Chalice(app_name="oms-review")
+app = Api("oms-review")
 dynamodb = boto3.client("dynamodb")
 review = OrderReview(settings.orders_table, dynamodb)
-orders = OrderStore(settings.orders_table, dynamodb, vault=None)  # shipments and status only, no PII
-shipments = ShipmentStore(settings.orders_table, settings.inventory_table, dynamodb)
+store = Tables(settings.orders_table, settings.inventory_table, dynamodb)  # shipments and status only, no PII
 
 
 class Listing(BaseModel):
@@ -41,18 +38,9 @@ class Decision(BaseModel):
     reason: str | None = Field(default=None, max_length=500)
 
 
-def _problem(status: int, message: str, errors: list[dict] | None = None) -> Response:
-    return Response(body={"message": message, **({"errors": errors} if errors else {})}, status_code=status)
-
-
 @app.route("/orders", methods=["GET"])
 def list_orders() -> Response:
-    if caller(app.current_request.context) is None:
-        return _problem(403, "this key may not call this route")
-    try:
-        listing = Listing.model_validate(app.current_request.query_params or {})
-    except ValidationError as error:
-        return _problem(400, "query is invalid", field_errors(error))
+    listing = app.query(Listing)
     orders, after = review.in_status(listing.status, listing.limit, listing.after)
     return Response(body={"orders": [dataclasses.asdict(order) for order in orders], "after": after}, status_code=200)
 
@@ -68,23 +56,9 @@ def cancel(order_id: str) -> Response:
 
 
 def _decide(order_id: str, wanted: OrderStatus) -> Response:
-    principal = caller(app.current_request.context)
-    if principal is None:
-        return _problem(403, "this key may not call this route")
-    try:
-        body = parse_json_object(app.current_request.raw_body) if app.current_request.raw_body else {}
-        decision = Decision.model_validate(body)
-    except BodyRejected as rejected:
-        return _problem(rejected.status, rejected.message, rejected.errors)
-    except ValidationError as error:
-        return _problem(422, "decision is invalid", field_errors(error))
-    try:
-        event = decide(order_id, wanted, principal.name, decision.reason, review, orders, shipments)
-    except OrderNotFound:
-        return _problem(404, f"no order {order_id}")
-    except (TransitionRefused, StatusChanged, ShipmentChanged) as refused:
-        return _problem(409, str(refused) or "the order changed meanwhile; read it and try again")
-    logger.info("order reviewed", extra={"order_id": order_id, "status": wanted, "by": principal.name})
+    decision = app.body(Decision, optional=True)
+    event = decide(order_id, wanted, app.principal.name, decision.reason, store)
+    logger.info("order reviewed", extra={"order_id": order_id, "status": wanted, "by": app.principal.name})
     return Response(body={"order_id": order_id, "status": event.to_status, "event": event.model_dump(mode="json")},
                     status_code=200)
 

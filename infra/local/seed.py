@@ -17,6 +17,8 @@ from oms.store.inventory import InventoryStore
 
 DEMO_DATA = Path(__file__).with_name("demo_data.json")
 ADMIN_KEY = "local-admin-key"
+# The demo location whose picks are pushed to the local pick receiver; the others pull theirs.
+PUSHING_LOCATION = "wh-reno"
 
 
 def channel_key(channel: str) -> str:
@@ -52,16 +54,29 @@ def seed_webhook_secrets(ssm, secrets_path: str) -> None:
                           Type="SecureString", Overwrite=True)
 
 
-def seed_inventory(inventory: InventoryStore, data_file: Path = DEMO_DATA) -> None:
+def location_webhook_secret(location_id: str) -> str:
+    return f"local-{location_id}-webhook-secret"
+
+
+def seed_location_secrets(ssm, secrets_path: str) -> None:
+    for location in json.loads(DEMO_DATA.read_text())["locations"]:
+        ssm.put_parameter(Name=f"{secrets_path}/{location['location_id']}",
+                          Value=json.dumps([location_webhook_secret(location["location_id"])]),
+                          Type="SecureString", Overwrite=True)
+
+
+def seed_inventory(inventory: InventoryStore, data_file: Path = DEMO_DATA, webhook_url: str | None = None) -> None:
+    """Demo locations and stock; `webhook_url`, when given, is where PUSHING_LOCATION's picks go."""
     data = json.loads(data_file.read_text())
     for location in data["locations"]:
-        inventory.save_location(Location.model_validate(location))
+        pushes = webhook_url and location["location_id"] == PUSHING_LOCATION
+        inventory.save_location(Location.model_validate({**location, **({"webhook_url": webhook_url} if pushes else {})}))
     for row in data["stock"]:
         stock = Stock.model_validate(row)
         inventory.set_stock(stock.sku, stock.location_id, stock.on_hand, stock.safety_stock, stock.reorder_point)
 
 
-def seed_demo_data(template, intrinsics, resources) -> None:
+def seed_demo_data(template, intrinsics, resources, webhook_url: str | None = None) -> None:
     """Local keys, webhook secrets and demo stock, wherever template.yaml's functions look for them."""
     environment: dict[str, str] = {}
     for function in template.functions():
@@ -69,4 +84,6 @@ def seed_demo_data(template, intrinsics, resources) -> None:
     ssm = resources.client("ssm")
     seed_api_keys(ssm, environment["OMS_API_KEYS_PATH"])
     seed_webhook_secrets(ssm, environment["OMS_WEBHOOK_SECRETS_PATH"])
-    seed_inventory(InventoryStore(intrinsics.resolve({"Ref": "InventoryTable"}), resources.client("dynamodb")))
+    seed_location_secrets(ssm, environment["OMS_LOCATION_SECRETS_PATH"])
+    seed_inventory(InventoryStore(intrinsics.resolve({"Ref": "InventoryTable"}), resources.client("dynamodb")),
+                   webhook_url=webhook_url)

@@ -13,9 +13,10 @@ from moto.server import ThreadedMotoServer
 from infra.local.gateway import LocalGateway
 from infra.local.moto_streams import bound_shard_iterators
 from infra.local.moto_transactions import roll_back_touched_items_only
+from infra.local.pick_receiver import PickReceiver
 from infra.local.pump import Pump
 from infra.local.resources import LocalResources
-from infra.local.seed import seed_demo_data
+from infra.local.seed import location_webhook_secret, seed_demo_data
 from infra.local.template import REGION, Intrinsics, Template
 
 DEFAULT_TEMPLATE = Path(__file__).resolve().parents[2] / "template.yaml"
@@ -54,17 +55,19 @@ class LocalStack:
         host: str = "127.0.0.1",
         port: int = 3000,
         moto_port: int = 5000,
+        receiver_port: int = 0,
         demo_data: bool = True,
         log: Callable = print,
     ):
         self.template = Template(template_path)
-        self.host, self.port, self.moto_port = host, port, moto_port
+        self.host, self.port, self.moto_port, self.receiver_port = host, port, moto_port, receiver_port
         self.demo_data = demo_data
         self._log = log
         self._moto: ThreadedMotoServer | None = None
         self._http = None
         self.gateway: LocalGateway | None = None
         self.pump: Pump | None = None
+        self.receiver: PickReceiver | None = None
         self.intrinsics: Intrinsics | None = None
 
     @property
@@ -86,6 +89,7 @@ class LocalStack:
         resources = LocalResources(self.template, self.moto_url)
         self.intrinsics = resources.create_all()
         os.environ.update(shared_environment(self.template, self.intrinsics))
+        self.receiver = PickReceiver(location_webhook_secret, self.host, self.receiver_port, log=self._log).start()
         if self.demo_data:
             self._seed(resources)
         self.gateway = LocalGateway(self.template, self.intrinsics, log=self._log)
@@ -95,7 +99,7 @@ class LocalStack:
         return self
 
     def _seed(self, resources: LocalResources) -> None:
-        seed_demo_data(self.template, self.intrinsics, resources)
+        seed_demo_data(self.template, self.intrinsics, resources, webhook_url=self.receiver.url)
 
     def stop(self) -> None:
         if self.pump:
@@ -103,6 +107,8 @@ class LocalStack:
         if self._http:
             self._http.shutdown()
             self._http.server_close()
+        if self.receiver:
+            self.receiver.stop()
         if self._moto:
             self._moto.stop()
         self._log("local stack stopped", file=sys.stderr)

@@ -25,8 +25,12 @@ ROUTES: dict[tuple[str, str], frozenset[Kind]] = {
     ("POST", "/inventory/{sku}/{location_id}/receive"): frozenset({"admin"}),
     ("POST", "/inventory/bulk"): frozenset({"admin"}),
     ("GET", "/inventory/{sku}"): frozenset({"admin", "channel"}),
+    ("GET", "/inventory/{sku}/{location_id}/movements"): frozenset({"admin"}),
     ("GET", "/locations"): frozenset({"admin"}),
+    ("PUT", "/locations/{location_id}"): frozenset({"admin"}),
+    ("GET", "/shipments"): frozenset({"location", "admin"}),
     ("POST", "/shipments/{shipment_id}/accept"): frozenset({"location"}),
+    ("POST", "/shipments/{shipment_id}/pick"): frozenset({"location"}),
     ("POST", "/shipments/{shipment_id}/ship"): frozenset({"location"}),
     ("POST", "/shipments/{shipment_id}/reject"): frozenset({"location"}),
 }

@@ -1,25 +1,53 @@
-"""Allocating an approved order: source it, reserve the stock, and ask each location to fulfil.
+"""Allocating an approved order: source it, then reserve its stock, use its locations'
+capacity and write its shipments, as one change.
 
-Sourcing reads stock, then the commit reserves it conditioned on it still being there;
-another order may take it in between, so a lost race reads again and sources again, a
-bounded number of times. Running this twice for one order is harmless: the second
-finds the order no longer approved.
+Sourcing reads stock and capacity, then the commit takes them conditioned on their still
+being there; another order may take them in between, so a lost race reads again and
+sources again, a bounded number of times. Running this twice for one order is harmless:
+the second finds the order no longer approved, or its version moved on.
+
+Nothing is sent from here: each new shipment reaches its location from the Orders stream,
+where the committed shipment itself is the request to pick (see functions/pick_requests).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from collections import Counter
+import random
+import time
 from dataclasses import dataclass, replace
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 
-from oms.models import HistoryEvent, Order, OrderStatus, Shipment, ShipmentStatus
-from oms.sourcing import Candidate, SourcingPlan, SourcingRequest, source
-from oms.store.allocations import Allocation, AllocationStore, OrderMoved, StockRanOut
-from oms.store.inventory import InventoryStore
-from oms.store.orders import OrderStore
+from oms import ids
+from oms.changes import (
+    CapacityRanOut,
+    CapacityUse,
+    Change,
+    ChangeConflict,
+    ChangeTooLarge,
+    Movement,
+    MovementKind,
+    StockRanOut,
+)
+from oms.lifecycle import check_transition, derived_status, outstanding_units
+from oms.models import (
+    HistoryEvent,
+    Location,
+    Order,
+    OrderStatus,
+    Shipment,
+    ShipmentChange,
+    ShipmentLine,
+    ShipmentMode,
+    ShipmentStatus,
+)
+from oms.ports import Store
+from oms.promises import ship_by
+from oms.sourcing import Candidate, PlannedShipment, SourcingPlan, SourcingRequest, source
 
 ATTEMPTS = 3
+ACTOR = "allocation"
+# Held for a person: more lines than one transaction can reserve at once.
+TOO_LARGE = "too_large_to_allocate"
 
 
 class StockKeptChanging(RuntimeError):
@@ -33,46 +61,30 @@ class Allocated:
     shipments: tuple[Shipment, ...]
 
 
-def status_after(plan: SourcingPlan, live_shipments: int) -> OrderStatus:
-    short = bool(plan.backorders or plan.waiting)
-    if not plan.shipments and not plan.transfers and not live_shipments:
-        return OrderStatus.BACKORDERED
-    return OrderStatus.PARTIALLY_ALLOCATED if short else OrderStatus.ALLOCATED
-
-
-def allocate(order_id: str, orders: OrderStore, inventory: InventoryStore, allocations: AllocationStore,
-             request_fulfilment: Callable[[tuple[Shipment, ...]], None], now: datetime | None = None) -> Allocated | None:
+def allocate(order_id: str, store: Store, now: datetime | None = None) -> Allocated | None:
     """Allocates the order if it is still approved; None when there was nothing to do."""
-    for _ in range(ATTEMPTS):
-        order = orders.get(order_id, with_pii=False)
+    now = now or datetime.now(UTC)
+    for attempt in range(ATTEMPTS):
+        order = store.order(order_id)
         if order is None or order.status != OrderStatus.APPROVED:
             return None
-        plan = source(_outstanding(order), _candidates(order, inventory))
-        allocated = _allocation(order, plan, now or datetime.now(UTC))
+        locations = {location.location_id: location for location in store.locations()}
+        days = {location_id: location.today(now) for location_id, location in locations.items()}
+        used = store.capacity_used(days)
+        plan = source(_outstanding(order), _candidates(order, store, locations.values(), used))
+        change = allocation_change(order, plan, locations, days, now)
         try:
-            allocations.commit(allocated)
-        except StockRanOut:
+            store.commit(change)
+        except (StockRanOut, CapacityRanOut):
+            time.sleep(random.uniform(0, 0.01 * 2 ** attempt))  # noqa: S311 - jitter, not secrecy
             continue
-        except OrderMoved:
+        except ChangeConflict:
             return None
-        request_fulfilment(allocated.shipments)
-        return Allocated(order_id, allocated.event.to_status, allocated.shipments)
+        except ChangeTooLarge:
+            store.commit(_held_as_too_large(order, now))
+            return Allocated(order_id, OrderStatus.ON_HOLD, ())
+        return Allocated(order_id, change.order_to, change.new_shipments)
     raise StockKeptChanging(order_id)
-
-
-LIVE = frozenset({ShipmentStatus.PENDING, ShipmentStatus.ACCEPTED, ShipmentStatus.PICKED, ShipmentStatus.SHIPPED,
-                  ShipmentStatus.IN_TRANSIT, ShipmentStatus.OUT_FOR_DELIVERY, ShipmentStatus.DELIVERED})
-
-
-def outstanding_units(order: Order) -> dict[int, int]:
-    """Per line number, the units no live shipment carries yet."""
-    covered: Counter[int] = Counter()
-    for shipment in order.shipments:
-        if shipment.status in LIVE:
-            for line in shipment.lines:
-                covered[line.line_no] += line.quantity
-    return {number: line.quantity - covered[number] for number, line in enumerate(order.lines, start=1)
-            if line.quantity > covered[number]}
 
 
 def _outstanding(order: Order) -> SourcingRequest:
@@ -85,22 +97,59 @@ def _outstanding(order: Order) -> SourcingRequest:
     return replace(request, lines=lines)
 
 
-def _candidates(order: Order, inventory: InventoryStore) -> list[Candidate]:
-    stock = [record for sku in sorted({line.sku for line in order.lines}) for record in inventory.stock(sku)]
-    return [Candidate.of(location, stock) for location in inventory.locations()]
+def _candidates(order: Order, store: Store, locations, used: dict[str, int]) -> list[Candidate]:
+    stock = [record for sku in sorted({line.sku for line in order.lines}) for record in store.stock(sku)]
+    return [Candidate.of(location, stock, used.get(location.location_id, 0)) for location in locations]
 
 
-def _allocation(order: Order, plan: SourcingPlan, now: datetime) -> Allocation:
+def allocation_change(order: Order, plan: SourcingPlan, locations: dict[str, Location], days: dict[str, date],
+                      now: datetime) -> Change:
+    """The plan as a change: shipments, their reservations and capacity, and the order's derived status."""
     trace = plan.trace.model_dump(mode="json")
+    planned = (*plan.shipments, *plan.transfers)
     shipments = tuple(
-        Shipment(shipment_id=f"shp_{order.order_id[4:]}_{number:02d}", order_id=order.order_id,
-                 location_id=planned.location_id, lines=planned.lines, created_at=now,
-                 trace={**trace, "mode": planned.mode})
-        # Transfers to a pickup store reserve their units at the source like any shipment.
-        for number, planned in enumerate((*plan.shipments, *plan.transfers), start=len(order.shipments) + 1)
+        _shipment(order, ids.shipment_id(order.order_id, number), part, days[part.location_id], now, trace)
+        for number, part in enumerate(planned, start=len(order.shipments) + 1)
     )
-    status = status_after(plan, sum(shipment.status in LIVE for shipment in order.shipments))
+    status = derived_status(order, (*order.shipments, *shipments))
+    check_transition(order.status, status)
     short = sum(line.quantity for line in (*plan.backorders, *plan.waiting))
     reason = f"sourced to {len(shipments)} location(s)" + (f"; {short} unit(s) backordered or waiting" if short else "")
-    event = HistoryEvent(at=now, actor="allocation", from_status=OrderStatus.APPROVED, to_status=status, reason=reason)
-    return Allocation(order_id=order.order_id, from_status=OrderStatus.APPROVED, shipments=shipments, event=event)
+    events = (
+        HistoryEvent(at=now, actor=ACTOR, from_status=order.status, to_status=status, reason=reason),
+        *(HistoryEvent(at=now, actor=ACTOR, shipment=ShipmentChange(shipment_id=s.shipment_id, to_status=s.status),
+                       reason=f"{s.units} unit(s) from {s.location_id}, to leave by {s.ship_by}")
+          for s in shipments),
+    )
+    return Change(
+        at=now, actor=ACTOR, order_id=order.order_id, order_from=order.status, order_version=order.version,
+        order_to=status, new_shipments=shipments,
+        movements=tuple(Movement(line.sku, s.location_id, MovementKind.RESERVE, reserved=line.quantity,
+                                 reason=f"reserved for {s.shipment_id}", order_id=order.order_id,
+                                 shipment_id=s.shipment_id) for s in shipments for line in s.lines),
+        capacity=tuple(CapacityUse(s.location_id, s.capacity_day, s.units, locations[s.location_id].daily_capacity)
+                       for s in shipments),
+        history=events,
+    )
+
+
+def _shipment(order: Order, shipment_id: str, part: PlannedShipment, day: date, now: datetime,
+              trace: dict) -> Shipment:
+    names = {number: line.name for number, line in enumerate(order.lines, start=1)}
+    mode = ShipmentMode(part.mode)
+    return Shipment(
+        shipment_id=shipment_id, order_id=order.order_id, location_id=part.location_id,
+        lines=tuple(ShipmentLine(line_no=line.line_no, sku=line.sku, quantity=line.quantity, name=names[line.line_no])
+                    for line in part.lines),
+        created_at=now, mode=mode, channel=order.channel, channel_order_number=order.channel_order_number,
+        ship_by=ship_by(order.delivery.method, mode, day), capacity_day=day,
+        transfer_to=order.delivery.pickup_location_id if mode == ShipmentMode.TRANSFER else None,
+        trace={**trace, "mode": part.mode},
+    )
+
+
+def _held_as_too_large(order: Order, now: datetime) -> Change:
+    event = HistoryEvent(at=now, actor=ACTOR, from_status=order.status, to_status=OrderStatus.ON_HOLD,
+                         reason="held: too many lines to reserve in one transaction; split the order to allocate it")
+    return Change(at=now, actor=ACTOR, order_id=order.order_id, order_from=order.status, order_version=order.version,
+                  order_to=OrderStatus.ON_HOLD, hold_reasons=(TOO_LARGE,), history=(event,))

@@ -1,20 +1,31 @@
-"""What a location does with a shipment sourced to it: accept it, ship it, or reject it.
+"""What a location does with a shipment sourced to it: accept it, pick it, ship it, or reject it.
 
-A rejection gives the units back and sends the order to be sourced again, away from
-that location; a `no_stock` rejection also writes off what that location claimed to
-have free of the SKU, so sourcing stops sending it there.
+Each is one change, checked by the shipment lifecycle and committed whole:
+- shipping takes the units out of stock (on hand and reserved fall) as the shipment leaves,
+  and the order's status follows from all its shipments (the last one out makes it shipped);
+- a rejection gives the units and the day's capacity back and sends the order to be sourced
+  again, away from that location; `no_stock` also writes off what that location claimed to
+  have free of those SKUs, in the same change, so sourcing stops sending it there.
+
+Asking again for what is already done (a retry) answers with the shipment and changes
+nothing; asking for what the lifecycle does not allow is recorded in the order's history as
+refused, and refused.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from enum import StrEnum
 
-from oms.lifecycle import check_transition
-from oms.models import HistoryEvent, Order, OrderStatus, Shipment, ShipmentStatus
-from oms.store.inventory import InventoryStore
-from oms.store.orders import OrderStore
-from oms.store.shipments import ShipmentStore
+from oms.changes import CapacityUse, Change, ChangeConflict, Movement, MovementKind, ShipmentMove, StockRanOut
+from oms.errors import Conflict, NotFound, NotYours
+from oms.ids import order_id_of
+from oms.lifecycle import DERIVED, TransitionRefused, check_shipment_move, check_transition, derived_status
+from oms.models import HistoryEvent, Order, OrderStatus, Shipment, ShipmentChange, ShipmentStatus
+from oms.ports import Store
+
+ATTEMPTS = 5
 
 
 class RejectionReason(StrEnum):
@@ -24,78 +35,160 @@ class RejectionReason(StrEnum):
     OTHER = "other"
 
 
-class ShipmentNotFound(LookupError):
+class ShipmentNotFound(NotFound):
     pass
 
 
-class NotThisLocations(PermissionError):
+class NotThisLocations(NotYours):
     pass
 
 
-class ShipmentRefused(ValueError):
-    """The shipment is not in a state that allows this."""
+class ShipmentKeptChanging(Conflict):
+    """Every attempt found the order changed by someone else first."""
 
 
-_OPEN = (ShipmentStatus.PENDING, ShipmentStatus.ACCEPTED, ShipmentStatus.PICKED)
+@dataclass(frozen=True)
+class _Asked:
+    """What the location asks for."""
+
+    to: ShipmentStatus
+    carrier: str | None = None
+    tracking_number: str | None = None
+    reason: RejectionReason | None = None
 
 
-def _own(shipments: ShipmentStore, shipment_id: str, location_id: str) -> Shipment:
-    shipment = shipments.get(shipment_id)
-    if shipment is None:
-        raise ShipmentNotFound(shipment_id)
-    if shipment.location_id != location_id:
-        raise NotThisLocations(shipment_id)
-    return shipment
+def accept(shipment_id: str, location_id: str, store: Store, now: datetime | None = None) -> Shipment:
+    return _act(shipment_id, location_id, _Asked(ShipmentStatus.ACCEPTED), store, now)
 
 
-def accept(shipment_id: str, location_id: str, shipments: ShipmentStore, now: datetime | None = None) -> Shipment:
-    shipment = _own(shipments, shipment_id, location_id)
-    if shipment.status != ShipmentStatus.PENDING:
-        raise ShipmentRefused(f"a {shipment.status} shipment cannot be accepted")
-    event = HistoryEvent(at=now or datetime.now(UTC), actor=f"location:{location_id}",
-                         reason=f"shipment {shipment_id} accepted")
-    shipments.advance(shipment, ShipmentStatus.ACCEPTED, event)
-    return shipment.model_copy(update={"status": ShipmentStatus.ACCEPTED})
+def pick(shipment_id: str, location_id: str, store: Store, now: datetime | None = None) -> Shipment:
+    return _act(shipment_id, location_id, _Asked(ShipmentStatus.PICKED), store, now)
 
 
-def ship(shipment_id: str, location_id: str, carrier: str, tracking_number: str, shipments: ShipmentStore,
-         orders: OrderStore, now: datetime | None = None) -> Shipment:
-    shipment = _own(shipments, shipment_id, location_id)
-    if shipment.status not in _OPEN:
-        raise ShipmentRefused(f"a {shipment.status} shipment cannot be shipped")
-    order = orders.get(shipment.order_id, with_pii=False)
-    after = _order_status_once_shipped(order, shipment_id)
-    move = (str(order.status), str(after)) if after != order.status else None
-    if move:
-        check_transition(*move)
-    event = HistoryEvent(at=now or datetime.now(UTC), actor=f"location:{location_id}",
-                         from_status=order.status if move else None, to_status=after if move else None,
-                         reason=f"shipment {shipment_id} shipped with {carrier}")
-    shipments.advance(shipment, ShipmentStatus.SHIPPED, event, move, carrier=carrier, tracking_number=tracking_number)
-    return shipment.model_copy(update={"status": ShipmentStatus.SHIPPED, "carrier": carrier,
-                                       "tracking_number": tracking_number})
+def ship(shipment_id: str, location_id: str, carrier: str, tracking_number: str, store: Store,
+         now: datetime | None = None) -> Shipment:
+    return _act(shipment_id, location_id, _Asked(ShipmentStatus.SHIPPED, carrier, tracking_number), store, now)
 
 
-def reject(shipment_id: str, location_id: str, reason: RejectionReason, shipments: ShipmentStore,
-           orders: OrderStore, inventory: InventoryStore, now: datetime | None = None) -> Shipment:
-    shipment = _own(shipments, shipment_id, location_id)
-    if shipment.status not in (ShipmentStatus.PENDING, ShipmentStatus.ACCEPTED):
-        raise ShipmentRefused(f"a {shipment.status} shipment cannot be rejected")
-    order = orders.get(shipment.order_id, with_pii=False)
-    # Source it again: the order goes back to approved, and allocation skips this location.
-    check_transition(order.status, OrderStatus.APPROVED)
-    event = HistoryEvent(at=now or datetime.now(UTC), actor=f"location:{location_id}", from_status=order.status,
-                         to_status=OrderStatus.APPROVED, reason=f"shipment {shipment_id} rejected: {reason}")
-    shipments.release([shipment], ShipmentStatus.REJECTED, event, (str(order.status), OrderStatus.APPROVED))
-    if reason == RejectionReason.NO_STOCK:
-        for line in shipment.lines:
-            inventory.write_off_free_units(line.sku, location_id)
-    return shipment.model_copy(update={"status": ShipmentStatus.REJECTED})
+def reject(shipment_id: str, location_id: str, reason: RejectionReason, store: Store,
+           now: datetime | None = None) -> Shipment:
+    return _act(shipment_id, location_id, _Asked(ShipmentStatus.REJECTED, reason=RejectionReason(reason)), store, now)
 
 
-def _order_status_once_shipped(order: Order, shipment_id: str) -> OrderStatus:
-    live = [s for s in order.shipments if s.status not in (ShipmentStatus.REJECTED,)]
-    all_shipped = all(s.shipment_id == shipment_id or s.status == ShipmentStatus.SHIPPED for s in live)
-    if all_shipped and order.status == OrderStatus.ALLOCATED:
-        return OrderStatus.SHIPPED
-    return OrderStatus.PARTIALLY_SHIPPED if order.status != OrderStatus.SHIPPED else order.status
+def _act(shipment_id: str, location_id: str, asked: _Asked, store: Store, now: datetime | None) -> Shipment:
+    actor = f"location:{location_id}"
+    for _ in range(ATTEMPTS):
+        at = now or datetime.now(UTC)
+        order = store.order(order_id_of(shipment_id)) if shipment_id.startswith("shp_") else None
+        shipment = next((s for s in order.shipments if s.shipment_id == shipment_id), None) if order else None
+        if shipment is None:
+            raise ShipmentNotFound(f"no shipment {shipment_id}")
+        if shipment.location_id != location_id:
+            raise NotThisLocations("this shipment is another location's")
+        if _already_done(shipment, asked):
+            return shipment
+        try:
+            check_shipment_move(shipment.status, asked.to)
+        except TransitionRefused:
+            store.commit(_refused(order, shipment, asked, actor, at))
+            raise
+        change = _change(order, shipment, asked, actor, at, store)
+        try:
+            store.commit(change)
+        except (ChangeConflict, StockRanOut):
+            continue  # the order or the stock moved since it was read: decide again on a fresh read
+        return change.shipment_moves[0].shipment.model_copy(update=_moved_fields(change.shipment_moves[0]))
+    raise ShipmentKeptChanging(f"shipment {shipment_id} kept changing; read it and try again")
+
+
+def _already_done(shipment: Shipment, asked: _Asked) -> bool:
+    if shipment.status != asked.to:
+        return False
+    return asked.to != ShipmentStatus.SHIPPED or (shipment.carrier, shipment.tracking_number) == (
+        asked.carrier, asked.tracking_number)
+
+
+def _refused(order: Order, shipment: Shipment, asked: _Asked, actor: str, at: datetime) -> Change:
+    event = HistoryEvent(at=at, actor=actor, refused=True, reason=f"{asked.to} refused: the shipment is {shipment.status}",
+                         shipment=ShipmentChange(shipment_id=shipment.shipment_id, from_status=shipment.status,
+                                                 to_status=asked.to))
+    return Change(at=at, actor=actor, order_id=order.order_id, history=(event,))
+
+
+def _change(order: Order, shipment: Shipment, asked: _Asked, actor: str, at: datetime, store: Store) -> Change:
+    moved = shipment.model_copy(update={"status": asked.to})
+    order_to = _order_after(order, moved, asked)
+    move = _move(shipment, asked, at)
+    movements, capacity = _stock_effects(order, shipment, asked, store)
+    what = {ShipmentStatus.SHIPPED: f"shipped with {asked.carrier}",
+            ShipmentStatus.REJECTED: f"rejected: {asked.reason}"}.get(asked.to, str(asked.to))
+    event = HistoryEvent(
+        at=at, actor=actor, reason=f"shipment {shipment.shipment_id} {what}",
+        from_status=order.status if order_to else None, to_status=order_to,
+        shipment=ShipmentChange(shipment_id=shipment.shipment_id, from_status=shipment.status, to_status=asked.to),
+    )
+    return Change(at=at, actor=actor, order_id=order.order_id, order_from=order.status, order_version=order.version,
+                  order_to=order_to, shipment_moves=(move,), movements=movements, capacity=capacity, history=(event,))
+
+
+def _order_after(order: Order, moved: Shipment, asked: _Asked) -> OrderStatus | None:
+    """The order's new status, or None when it stays. An order being sourced again (approved)
+    stays so: allocation then sees this shipment as it now is."""
+    if order.status not in DERIVED:
+        return None
+    if asked.to == ShipmentStatus.REJECTED:
+        wanted = OrderStatus.APPROVED  # source again, away from this location
+    else:
+        wanted = derived_status(order, [moved if s.shipment_id == moved.shipment_id else s for s in order.shipments])
+    if wanted == order.status:
+        return None
+    check_transition(order.status, wanted)
+    return wanted
+
+
+def _move(shipment: Shipment, asked: _Asked, at: datetime) -> ShipmentMove:
+    if asked.to == ShipmentStatus.SHIPPED:
+        return ShipmentMove(shipment, asked.to, carrier=asked.carrier, tracking_number=asked.tracking_number,
+                            shipped_at=at)
+    return ShipmentMove(shipment, asked.to)
+
+
+def _stock_effects(order: Order, shipment: Shipment, asked: _Asked,
+                   store: Store) -> tuple[tuple[Movement, ...], tuple[CapacityUse, ...]]:
+    """Shipping takes the units out of stock; a rejection gives them and the capacity back."""
+    ids = {"order_id": order.order_id, "shipment_id": shipment.shipment_id}
+    if asked.to == ShipmentStatus.SHIPPED:
+        return tuple(Movement(line.sku, shipment.location_id, MovementKind.SHIP, on_hand=-line.quantity,
+                              reserved=-line.quantity, reason=f"left with {asked.carrier} {asked.tracking_number}",
+                              **ids) for line in shipment.lines), ()
+    if asked.to != ShipmentStatus.REJECTED:
+        return (), ()
+    movements = [Movement(line.sku, shipment.location_id, MovementKind.RELEASE, reserved=-line.quantity,
+                          reason=f"shipment rejected: {asked.reason}", **ids) for line in shipment.lines]
+    if asked.reason == RejectionReason.NO_STOCK:
+        movements += _write_offs(shipment, store, ids)
+    capacity = (CapacityUse(shipment.location_id, shipment.capacity_day, -shipment.units),) if shipment.capacity_day else ()
+    return tuple(movements), capacity
+
+
+def _write_offs(shipment: Shipment, store: Store, ids: dict[str, str]) -> list[Movement]:
+    """What the location had free to promise of each SKU, once this shipment's units are back:
+    it says it has none. Conditioned on nothing being taken meanwhile (a guarded movement)."""
+    released: dict[str, int] = {}
+    for line in shipment.lines:
+        released[line.sku] = released.get(line.sku, 0) + line.quantity
+    write_offs = []
+    for sku, units in sorted(released.items()):
+        here = next((s for s in store.stock(sku) if s.location_id == shipment.location_id), None)
+        free = (here.available if here else 0) + units
+        if free > 0:
+            write_offs.append(Movement(sku, shipment.location_id, MovementKind.WRITE_OFF, on_hand=-free,
+                                       reason="the location has none, though it showed some free", **ids))
+    return write_offs
+
+
+def _moved_fields(move: ShipmentMove) -> dict:
+    fields = {"status": move.to}
+    if move.to == ShipmentStatus.SHIPPED:
+        fields.update(carrier=move.carrier, tracking_number=move.tracking_number, shipped_at=move.shipped_at)
+    return fields

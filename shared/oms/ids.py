@@ -20,3 +20,17 @@ def new_order_id(now_ms: int | None = None) -> str:
     """`ord_` + a ULID: 48 bits of milliseconds, then 80 random bits."""
     millis = int(time.time() * 1000) if now_ms is None else now_ms
     return "ord_" + _base32(millis, 10) + _base32(secrets.randbits(80), 16)
+
+
+def unique_suffix() -> str:
+    """80 random bits in Crockford base32: what keeps two records of one millisecond apart."""
+    return _base32(secrets.randbits(80), 16)
+
+
+def shipment_id(order_id: str, number: int) -> str:
+    """An order's shipments are numbered from 1: `shp_<the order's ULID>_01`."""
+    return f"shp_{order_id.removeprefix('ord_')}_{number:02d}"
+
+
+def order_id_of(shipment_id: str) -> str:
+    return "ord_" + shipment_id.removeprefix("shp_").rsplit("_", 1)[0]

@@ -6,10 +6,12 @@ timezone-aware and stored as UTC ISO-8601, and every validation error names its 
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from decimal import Decimal
 from enum import StrEnum
 from typing import Annotated, Literal
+from urllib.parse import urlsplit
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import pycountry
 from pydantic import (
@@ -34,11 +36,12 @@ Channel = Literal["web", "shopify", "woocommerce", "amazon", "square", "magento"
 CHANNELS: tuple[str, ...] = Channel.__args__
 
 
-def _utc_iso(value: datetime) -> str:
+def utc_iso(value: datetime) -> str:
+    """How every time is stored and shown: UTC, milliseconds, `Z`."""
     return value.astimezone(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
 
 
-UtcTime = Annotated[AwareDatetime, PlainSerializer(_utc_iso, return_type=str)]
+UtcTime = Annotated[AwareDatetime, PlainSerializer(utc_iso, return_type=str)]
 Money = Annotated[
     Decimal,
     Field(ge=0, max_digits=14, decimal_places=4),
@@ -82,7 +85,32 @@ def _email(value: str) -> str:
     return f"{local}@{domain.lower()}"
 
 
+def _time_zone(value: str) -> str:
+    try:
+        ZoneInfo(value)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise ValueError(f"{value!r} is not an IANA time zone") from None
+    return value
+
+
+_LOOPBACK_HOSTS = frozenset({"127.0.0.1", "localhost", "::1"})
+
+
+def _webhook_url(value: str) -> str:
+    """HTTPS, as a pick request carries a customer's address; plain HTTP to this machine only (tests, `oms local`)."""
+    parts = urlsplit(value.strip())
+    if not parts.hostname or parts.scheme not in ("https", "http"):
+        raise ValueError("not an http(s) URL")
+    if parts.scheme == "http" and parts.hostname not in _LOOPBACK_HOSTS:
+        raise ValueError("must be https (http only to 127.0.0.1 or localhost)")
+    if parts.username or parts.password:
+        raise ValueError("must not carry credentials: requests are signed instead")
+    return value.strip()
+
+
 CountryCode = Annotated[str, AfterValidator(_country_code)]
+TimeZoneName = Annotated[str, AfterValidator(_time_zone)]
+WebhookUrl = Annotated[str, StringConstraints(max_length=2048), AfterValidator(_webhook_url)]
 CurrencyCode = Annotated[str, AfterValidator(_currency_code)]
 Email = Annotated[str, StringConstraints(max_length=254), AfterValidator(_email)]
 E164Phone = Annotated[str, StringConstraints(strip_whitespace=True, pattern=r"^\+[1-9]\d{6,14}$")]
@@ -217,14 +245,6 @@ class OrderStatus(StrEnum):
     REFUNDED = "refunded"
 
 
-class HistoryEvent(_Model):
-    """Who did what to an order, when and why; a status change names both ends."""
-
-    at: UtcTime
-    actor: Text
-    to_status: OrderStatus | None = None
-    from_status: OrderStatus | None = None
-    reason: Text | None = None
 
 
 class OrderSubmission(_Model):
@@ -317,7 +337,10 @@ class Order(OrderSubmission):
     channel: Channel
     status: OrderStatus
     created_at: UtcTime
-    updated_at: UtcTime
+    updated_at: UtcTime  # when the status last changed
+    # Counts the changes to the order and its shipments: each change is conditioned on the
+    # version it was decided on, so two decisions taken on one reading cannot both commit.
+    version: Annotated[int, Field(ge=0)] = 0
     history: tuple[HistoryEvent, ...] = ()
     # Set when the customer's personal data was erased; the order still counts in reports.
     erased_at: UtcTime | None = None
@@ -371,6 +394,13 @@ class Location(_Model):
     daily_capacity: Annotated[int, Field(ge=0)] = 1000
     channels: tuple[Channel, ...] = CHANNELS
     handling_cost: Money = Decimal(0)
+    # Its daily capacity and promised ship dates run on its own calendar day.
+    timezone: TimeZoneName = "UTC"
+    # Where its pick requests are pushed; without one, the location pulls them (GET /shipments).
+    webhook_url: WebhookUrl | None = None
+
+    def today(self, now: datetime) -> date:
+        return now.astimezone(ZoneInfo(self.timezone)).date()
 
 
 class Stock(_Model):
@@ -406,6 +436,37 @@ class ShipmentLine(_Model):
     line_no: Annotated[int, Field(ge=1)]
     sku: Annotated[str, StringConstraints(min_length=1, max_length=64)]
     quantity: Annotated[int, Field(gt=0)]
+    name: Text | None = None  # the order line's, for the picker
+
+
+class ShipmentChange(_Model):
+    """The shipment part of a history event: which shipment moved, from what to what."""
+
+    shipment_id: str
+    from_status: ShipmentStatus | None = None
+    to_status: ShipmentStatus | None = None
+
+
+class HistoryEvent(_Model):
+    """Who did what to an order, when and why; a status change names both ends.
+
+    A move the lifecycle does not allow is still recorded, `refused`, with no status change:
+    a location that ships a cancelled shipment is something operations must see.
+    """
+
+    at: UtcTime
+    actor: Text
+    to_status: OrderStatus | None = None
+    from_status: OrderStatus | None = None
+    reason: Text | None = None
+    shipment: ShipmentChange | None = None
+    refused: bool = False
+
+
+class ShipmentMode(StrEnum):
+    SHIP = "ship"  # to the customer
+    PICKUP = "pickup"  # handed over at the pickup store's counter
+    TRANSFER = "transfer"  # to the pickup store, which hands it over
 
 
 class Shipment(_Model):
@@ -417,10 +478,23 @@ class Shipment(_Model):
     lines: tuple[ShipmentLine, ...]
     status: ShipmentStatus = ShipmentStatus.PENDING
     created_at: UtcTime
+    mode: ShipmentMode = ShipmentMode.SHIP
+    channel: Channel | None = None
+    channel_order_number: Text | None = None
+    # The location's calendar day it was promised to leave by, and the day whose capacity it uses.
+    ship_by: date | None = None
+    capacity_day: date | None = None
+    transfer_to: str | None = None  # the pickup store a transfer goes to
     # The sourcing decision behind it: candidates, reasons, cost terms (staff and chat read it).
     trace: dict = {}
     carrier: Text | None = None
     tracking_number: Text | None = None
+    shipped_at: UtcTime | None = None
+    history: tuple[HistoryEvent, ...] = ()  # the order's events about this shipment, oldest first
+
+    @property
+    def units(self) -> int:
+        return sum(line.quantity for line in self.lines)
 
 
 Order.model_rebuild()  # shipments are declared after Order

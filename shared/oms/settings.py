@@ -13,6 +13,12 @@ class InventorySettings(_Settings):
     inventory_table: str = Field(alias="OMS_INVENTORY_TABLE", min_length=1)
 
 
+class StockAndLocationSettings(InventorySettings):
+    """The inventory function: stock, and locations with the secrets their pick requests are signed with."""
+
+    location_secrets_path: str = Field(alias="OMS_LOCATION_SECRETS_PATH", min_length=1)
+
+
 class TablesSettings(InventorySettings):
     """Both tables: what review, fulfilment and backorders work on."""
 
@@ -37,8 +43,22 @@ class ChannelFetchSettings(ReceivingSettings):
     channel_credentials: str = Field(alias="OMS_CHANNEL_CREDENTIALS", min_length=1)
 
 
-class AllocationSettings(TablesSettings):
+class FulfilmentSettings(TablesSettings):
+    """Locations' own work: the ship-to of an open pick is opened for them (decrypt only)."""
+
+    pii_key_id: str = Field(alias="OMS_PII_KEY_ID", min_length=1)
+
+
+class PickRequestSettings(_Settings):
     fulfilment_queue: str = Field(alias="OMS_FULFILMENT_QUEUE", min_length=1)
+
+
+class DispatchSettings(FulfilmentSettings):
+    fulfilment_queue: str = Field(alias="OMS_FULFILMENT_QUEUE", min_length=1)
+    idempotency_table: str = Field(alias="OMS_IDEMPOTENCY_TABLE", min_length=1)
+    location_secrets_path: str = Field(alias="OMS_LOCATION_SECRETS_PATH", min_length=1)
+    # The first retry of a failed push waits this long; each next one three times longer.
+    retry_base_seconds: int = Field(alias="OMS_DISPATCH_RETRY_BASE_SECONDS", default=10, ge=0)
 
 
 class PrivacySettings(_Settings):

@@ -54,8 +54,9 @@ class RunningStack:
 
 
 def start_local_stack() -> RunningStack:
-    port, moto_port = free_port(), free_port()
-    environment = {**os.environ, "OMS_PORT": str(port), "OMS_MOTO_PORT": str(moto_port), "PYTHONUNBUFFERED": "1"}
+    port, moto_port, receiver_port = free_port(), free_port(), free_port()
+    environment = {**os.environ, "OMS_PORT": str(port), "OMS_MOTO_PORT": str(moto_port),
+                   "OMS_RECEIVER_PORT": str(receiver_port), "PYTHONUNBUFFERED": "1"}
     process = subprocess.Popen(
         [sys.executable, "-m", "infra.cli", "local"],
         stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=environment,

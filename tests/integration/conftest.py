@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
@@ -10,10 +10,12 @@ from aws_lambda_powertools.utilities import parameters
 from aws_lambda_powertools.utilities.parameters.base import DEFAULT_PROVIDERS
 from moto import mock_aws
 
+from infra.local import event_filter
 from infra.local.invoke import InstancePool, LocalLambda
 from infra.local.moto_transactions import roll_back_touched_items_only
 from infra.local.resources import LocalResources
 from infra.local.seed import seed_demo_data
+from infra.local.stream_source import lambda_record
 from infra.local.template import Intrinsics, Template
 
 TEMPLATE = Path(__file__).resolve().parents[2] / "template.yaml"
@@ -26,6 +28,7 @@ class Deployed:
     template: Template
     resources: LocalResources
     intrinsics: Intrinsics
+    _stream_positions: dict = field(default_factory=dict)
 
     def client(self, service: str):
         return self.resources.client(service)
@@ -41,6 +44,27 @@ class Deployed:
 
     def pool(self, function_id: str, instances: int) -> InstancePool:
         return InstancePool(self.template.function(function_id), self.environment(function_id), instances)
+
+    def stream_event(self, function_id: str, event_name: str) -> dict:
+        """What the function's stream event source would deliver now: the table's stream
+        records since the last call for this source, as Lambda shapes and filters them."""
+        event = next(e for e in self.template.function(function_id).events if e.name == event_name)
+        properties = self.intrinsics.resolve(event.properties)
+        streams = self.client("dynamodbstreams")
+        stream_arn = properties["Stream"]
+        iterators = self._stream_positions.setdefault((function_id, event_name), {})
+        if not iterators:
+            for shard in streams.describe_stream(StreamArn=stream_arn)["StreamDescription"]["Shards"]:
+                iterators[shard["ShardId"]] = streams.get_shard_iterator(
+                    StreamArn=stream_arn, ShardId=shard["ShardId"], ShardIteratorType="TRIM_HORIZON")["ShardIterator"]
+        patterns = event_filter.patterns_of(properties.get("FilterCriteria"))
+        records = []
+        for shard_id, iterator in iterators.items():
+            response = streams.get_records(ShardIterator=iterator)
+            iterators[shard_id] = response["NextShardIterator"]
+            records += [r for r in (lambda_record(record, stream_arn) for record in response["Records"])
+                        if event_filter.matches(patterns, r)]
+        return {"Records": records}
 
     def items(self, table_id: str) -> list[dict]:
         pages = self.client("dynamodb").get_paginator("scan").paginate(TableName=self.name_of(table_id))

@@ -46,7 +46,10 @@ def stock(deployed, sku: str) -> dict[str, tuple[int, int, int]]:
 
 
 def fulfilment_requests(deployed) -> list[dict]:
-    sqs, url = deployed.client("sqs"), deployed.environment("AllocationFunction")["OMS_FULFILMENT_QUEUE"]
+    """The pick requests on the fulfilment queue, once the relay has read the Orders stream."""
+    relay = deployed.function("PickRequestFunction")
+    assert relay.invoke(deployed.stream_event("PickRequestFunction", "NewShipments")) == {"batchItemFailures": []}
+    sqs, url = deployed.client("sqs"), deployed.environment("PickRequestFunction")["OMS_FULFILMENT_QUEUE"]
     messages = []
     while batch := sqs.receive_message(QueueUrl=url, MaxNumberOfMessages=10).get("Messages", []):
         messages += [json.loads(m["Body"]) for m in batch]
@@ -58,7 +61,8 @@ def read(intake, order_id) -> dict:
                                                  principal=channel_principal(), path_parameters={"order_id": order_id})))
 
 
-def test_an_approved_order_is_sourced_reserved_and_sent_to_its_location(deployed, intake, allocation):
+def test_an_approved_order_is_sourced_reserved_and_its_shipment_requested_from_its_location(deployed, intake,
+                                                                                             allocation):
     order = post(intake)
 
     result = allocation.invoke(stream_event(deployed, order["order_id"]))
@@ -93,7 +97,7 @@ def test_what_cannot_be_filled_is_backordered_and_the_rest_allocated(deployed, i
 
     allocated = read(intake, order["order_id"])
     assert allocated["status"] == "partially_allocated"
-    assert allocated["shipments"][0]["lines"] == [{"line_no": 1, "sku": "HOODIE-GREY-S", "quantity": 4}]
+    assert allocated["shipments"][0]["lines"] == [{"line_no": 1, "sku": "HOODIE-GREY-S", "quantity": 4, "name": None}]
     assert stock(deployed, "HOODIE-GREY-S") == {"wh-reno": (4, 4, 0)}
 
 

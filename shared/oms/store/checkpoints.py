@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from oms.store import keys
+
 
 class Checkpoints:
     def __init__(self, table_name: str, client: Any):
@@ -11,7 +13,7 @@ class Checkpoints:
         self._client = client
 
     def get(self, name: str) -> str | None:
-        item = self._client.get_item(TableName=self._table, Key=_key(name), ConsistentRead=True).get("Item")
+        item = self._client.get_item(TableName=self._table, Key=keys.checkpoint(name), ConsistentRead=True).get("Item")
         return item["position"]["S"] if item else None
 
     def advance(self, name: str, position: str) -> None:
@@ -19,7 +21,7 @@ class Checkpoints:
         try:
             self._client.put_item(
                 TableName=self._table,
-                Item={**_key(name), "entity": {"S": "checkpoint"}, "position": {"S": position}},
+                Item={**keys.checkpoint(name), "entity": {"S": "checkpoint"}, "position": {"S": position}},
                 ConditionExpression="attribute_not_exists(#position) OR #position < :position",
                 ExpressionAttributeNames={"#position": "position"},
                 ExpressionAttributeValues={":position": {"S": position}},
@@ -27,6 +29,3 @@ class Checkpoints:
         except self._client.exceptions.ConditionalCheckFailedException:
             pass
 
-
-def _key(name: str) -> dict[str, dict]:
-    return {"pk": {"S": f"CHECKPOINT#{name}"}, "sk": {"S": "CHECKPOINT"}}

@@ -1,8 +1,9 @@
 """The Orders table: the only code that knows its keys, indexes and expressions.
 
-One item collection per order (`ORDER#<id>`): the header, one item per line and one
-per history event. A uniqueness item per `(channel, channel_order_id)` is written in
-the same transaction, so a channel's retry can never create a second order.
+One item collection per order: the header, one item per line, per shipment and per
+history event (the layout is in oms.store.keys). A uniqueness item per `(channel,
+channel_order_id)` is written in the same transaction, so a channel's retry can never
+create a second order.
 """
 
 from __future__ import annotations
@@ -13,47 +14,12 @@ import time
 from dataclasses import dataclass
 from typing import Any
 
-from boto3.dynamodb.types import TypeDeserializer, TypeSerializer
-
 from oms.models import CHANNEL_DATA, HistoryEvent, Order, OrderLine
 from oms.pii import PiiVault, erase
+from oms.store import keys
+from oms.store.items import from_item, history_item, history_put, to_item, without_keys
 
-_HEADER = "ORDER"
-_UNIQUE = "CHANNEL_ORDER"
-_KEY_ATTRIBUTES = frozenset({"pk", "sk", "entity", "status_key", "order_number_key", "customer_key", "fingerprint"})
 _TRANSACTION_ATTEMPTS = 4
-
-_serializer = TypeSerializer()
-_deserializer = TypeDeserializer()
-
-
-def _order_pk(order_id: str) -> str:
-    return f"ORDER#{order_id}"
-
-
-def _channel_order_pk(channel: str, channel_order_id: str) -> str:
-    return f"CHANNEL_ORDER#{channel}#{channel_order_id}"
-
-
-def _customer_key(email_hash: str) -> str:
-    return f"CUSTOMER#{email_hash}"
-
-
-def order_number_key(order_number: str) -> str:
-    """What support and chat look an order up by: the number without its decoration."""
-    return "ORDERNO#" + order_number.strip().lstrip("#").upper()
-
-
-def _to_item(attributes: dict[str, Any]) -> dict[str, dict]:
-    return {name: _serializer.serialize(value) for name, value in attributes.items() if value is not None}
-
-
-def _from_item(item: dict[str, dict]) -> dict[str, Any]:
-    return {name: _deserializer.deserialize(value) for name, value in item.items()}
-
-
-def _without_keys(attributes: dict[str, Any]) -> dict[str, Any]:
-    return {name: value for name, value in attributes.items() if name not in _KEY_ATTRIBUTES}
 
 
 @dataclass(frozen=True)
@@ -88,7 +54,7 @@ class OrderStore:
                 reasons = error.response.get("CancellationReasons", [])
                 uniqueness = reasons[0] if reasons else {}
                 if uniqueness.get("Code") == "ConditionalCheckFailed" and "Item" in uniqueness:
-                    return self._existing(_from_item(uniqueness["Item"]))
+                    return self._existing(from_item(uniqueness["Item"]))
                 # Another writer holds one of the items (TransactionConflict): the loser
                 # retries and, if the winner wrote the same channel order, lands above.
                 if attempt + 1 == _TRANSACTION_ATTEMPTS:
@@ -97,37 +63,54 @@ class OrderStore:
         raise AssertionError("unreachable")
 
     def get(self, order_id: str, with_pii: bool = True) -> Order | None:
-        """The order; `with_pii=False` leaves its personal data sealed away (no KMS call),
-        as erasure would, for code that needs places and lines but no person."""
+        """The order with its lines, history and shipments (each with its own events);
+        `with_pii=False` leaves its personal data sealed away (no KMS call), as erasure
+        would, for code that needs places and lines but no person."""
         header, lines, history, shipments = None, [], [], []
-        for attributes in self._collection(_order_pk(order_id)):
+        for attributes in self._collection(keys.order_pk(order_id)):
             entity = attributes.get("entity")
             if entity == "order":
                 header = attributes
             elif entity == "line":
-                lines.append(attributes)
+                lines.append(without_keys(attributes))
             elif entity == "history":
-                history.append(attributes)
+                history.append(without_keys(attributes))
             elif entity == "shipment":
-                shipments.append(attributes)
+                shipments.append(without_keys(attributes))
         if header is None:
             return None
+        for shipment in shipments:
+            shipment["history"] = [event for event in history
+                                   if (event.get("shipment") or {}).get("shipment_id") == shipment["shipment_id"]]
         return Order.model_validate(
             {
-                **(self._vault.open(order_id, _without_keys(header)) if with_pii else erase(_without_keys(header))),
-                "lines": [_without_keys(line) for line in lines],
-                "history": [_without_keys(event) for event in history],
-                "shipments": [_without_keys(shipment) for shipment in shipments],
+                **(self._vault.open(order_id, without_keys(header)) if with_pii else erase(without_keys(header))),
+                "lines": lines, "history": history, "shipments": shipments,
             },
             context=CHANNEL_DATA,
         )
+
+    def headers(self, order_ids: list[str], with_pii: bool = True) -> dict[str, dict[str, Any]]:
+        """The headers of these orders (no lines, shipments or history), PII opened or erased."""
+        wanted = sorted(set(order_ids))
+        found: dict[str, dict[str, Any]] = {}
+        for start in range(0, len(wanted), 100):
+            request = {self._table: {"Keys": [keys.order_header(order_id) for order_id in wanted[start:start + 100]]}}
+            while request:
+                response = self._client.batch_get_item(RequestItems=request)
+                for item in response["Responses"].get(self._table, []):
+                    header = without_keys(from_item(item))
+                    found[header["order_id"]] = (self._vault.open(header["order_id"], header) if with_pii
+                                                 else erase(header))
+                request = response.get("UnprocessedKeys") or {}
+        return found
 
     def recent_orders_of_customer(self, email_hash: str, since: str) -> int:
         """How many orders the customer placed with us since `since` (ISO-8601 UTC)."""
         request = {
             "TableName": self._table, "IndexName": "ByCustomer", "Select": "COUNT",
             "KeyConditionExpression": "customer_key = :customer AND created_at >= :since",
-            "ExpressionAttributeValues": {":customer": {"S": _customer_key(email_hash)}, ":since": {"S": since}},
+            "ExpressionAttributeValues": {":customer": {"S": keys.customer_key(email_hash)}, ":since": {"S": since}},
         }
         count = 0
         while True:
@@ -152,41 +135,37 @@ class OrderStore:
         }
         while True:
             page = self._client.query(**request)
-            yield from (_from_item(item) for item in page["Items"])
+            yield from (from_item(item) for item in page["Items"])
             if "LastEvaluatedKey" not in page:
                 return
             request["ExclusiveStartKey"] = page["LastEvaluatedKey"]
 
     def _order_items(self, order: Order, fingerprint: str) -> list[dict]:
-        pk = _order_pk(order.order_id)
-        header = self._vault.seal(order.order_id, order.model_dump(exclude={"lines", "history"}, exclude_none=True))
+        pk = keys.order_pk(order.order_id)
+        header = self._vault.seal(order.order_id, order.model_dump(exclude={"lines", "history", "shipments"}, exclude_none=True))
+        email_hash = (header.get("customer") or {}).get("email_hash")
         header.update(
             pk=pk,
-            sk=_HEADER,
+            sk=keys.HEADER,
             entity="order",
-            status_key=f"STATUS#{order.status}",
-            order_number_key=order_number_key(order.channel_order_number) if order.channel_order_number else None,
-            customer_key=_customer_key(header["customer"]["email_hash"]) if header.get("customer") else None,
+            status_key=keys.status_key(order.status),
+            order_number_key=keys.order_number_key(order.channel_order_number) if order.channel_order_number else None,
+            customer_key=keys.customer_key(email_hash) if email_hash else None,
         )
-        uniqueness = {
-            "pk": _channel_order_pk(order.channel, order.channel_order_id),
-            "sk": _UNIQUE,
-            "entity": "channel_order",
-            "order_id": order.order_id,
-            "fingerprint": fingerprint,
-        }
-        puts = [
+        unique = keys.channel_order(order.channel, order.channel_order_id)
+        uniqueness = {"pk": unique["pk"]["S"], "sk": unique["sk"]["S"], "entity": "channel_order",
+                      "order_id": order.order_id, "fingerprint": fingerprint}
+        return [
             self._put(uniqueness, condition_failure_returns_item=True),
             self._put(header),
             *(self._put(_line_item(pk, number, line)) for number, line in enumerate(order.lines, start=1)),
-            *(self._put(_history_item(pk, number, event)) for number, event in enumerate(order.history, start=1)),
+            *(self._put(history_item(order.order_id, event, place)) for place, event in enumerate(order.history)),
         ]
-        return puts
 
     def _put(self, attributes: dict[str, Any], condition_failure_returns_item: bool = False) -> dict:
         put = {
             "TableName": self._table,
-            "Item": _to_item(attributes),
+            "Item": to_item(attributes),
             "ConditionExpression": "attribute_not_exists(pk)",
         }
         if condition_failure_returns_item:
@@ -195,12 +174,7 @@ class OrderStore:
 
 
 def _line_item(pk: str, number: int, line: OrderLine) -> dict[str, Any]:
-    return {"pk": pk, "sk": f"LINE#{number:03d}", "entity": "line", **line.model_dump(exclude_none=True)}
-
-
-def _history_item(pk: str, number: int, event: HistoryEvent) -> dict[str, Any]:
-    attributes = event.model_dump(exclude_none=True)
-    return {"pk": pk, "sk": f"HISTORY#{attributes['at']}#{number:04d}", "entity": "history", **attributes}
+    return {"pk": pk, "sk": keys.line_sk(number), "entity": "line", **line.model_dump(exclude_none=True)}
 
 
 class OrderErasure:
@@ -214,37 +188,37 @@ class OrderErasure:
         return self._order_ids(
             IndexName="ByCustomer",
             KeyConditionExpression="customer_key = :customer",
-            ExpressionAttributeValues={":customer": {"S": _customer_key(email_hash)}},
+            ExpressionAttributeValues={":customer": {"S": keys.customer_key(email_hash)}},
         )
 
     def delivered_before(self, cutoff: str) -> list[str]:
         return self._order_ids(
             IndexName="ByStatus",
             KeyConditionExpression="status_key = :status AND updated_at < :cutoff",
-            ExpressionAttributeValues={":status": {"S": "STATUS#delivered"}, ":cutoff": {"S": cutoff}},
+            ExpressionAttributeValues={":status": {"S": keys.status_key("delivered")}, ":cutoff": {"S": cutoff}},
         )
 
     def erase(self, order_id: str, event: HistoryEvent) -> bool:
         """Erases one order once; False when there was nothing (left) to erase."""
         for _ in range(_TRANSACTION_ATTEMPTS):
             item = self._client.get_item(
-                TableName=self._table, Key={"pk": {"S": _order_pk(order_id)}, "sk": {"S": _HEADER}}, ConsistentRead=True
+                TableName=self._table, Key=keys.order_header(order_id), ConsistentRead=True
             ).get("Item")
             if item is None or "erased_at" in item:
                 return False
-            header = _from_item(item)
+            header = from_item(item)
             header.pop("customer_key", None)
             erased = {**erase(header), "erased_at": event.model_dump()["at"]}
             try:
                 self._client.transact_write_items(TransactItems=[
                     {"Put": {
                         "TableName": self._table,
-                        "Item": _to_item(erased),
+                        "Item": to_item(erased),
                         # Optimistic: a concurrent status change re-reads, never gets overwritten.
                         "ConditionExpression": "updated_at = :seen AND attribute_not_exists(erased_at)",
                         "ExpressionAttributeValues": {":seen": {"S": header["updated_at"]}},
                     }},
-                    {"Put": {"TableName": self._table, "Item": _to_item(_history_item(_order_pk(order_id), 0, event))}},
+                    history_put(self._table, order_id, event),
                 ])
                 return True
             except self._client.exceptions.TransactionCanceledException:
@@ -256,7 +230,7 @@ class OrderErasure:
         order_ids = []
         while True:
             page = self._client.query(**request)
-            order_ids += [item["pk"]["S"].removeprefix("ORDER#") for item in page["Items"]]
+            order_ids += [keys.order_id_from_pk(item["pk"]["S"]) for item in page["Items"]]
             if "LastEvaluatedKey" not in page:
                 return order_ids
             request["ExclusiveStartKey"] = page["LastEvaluatedKey"]
@@ -277,12 +251,8 @@ class OrderSummary:
     hold_reasons: tuple[str, ...]
 
 
-class StatusChanged(Exception):
-    """The order was not in the status the change expected (someone else moved it)."""
-
-
 class OrderReview:
-    """Status changes and status listings; no PII is read or written here."""
+    """Statuses and status listings; no PII is read here."""
 
     _SUMMARY_FIELDS = ("pk", "channel", "channel_order_number", "#status", "placed_at", "updated_at",
                        "currency", "#total", "hold_reasons")
@@ -291,30 +261,9 @@ class OrderReview:
         self._table = table_name
         self._client = client
 
-    def change_status(self, order_id: str, expected: str, event: HistoryEvent) -> None:
-        """Moves the order from `expected` to `event.to_status`, with its history event, atomically."""
-        at = event.model_dump()["at"]
-        try:
-            self._client.transact_write_items(TransactItems=[
-                {"Update": {
-                    "TableName": self._table,
-                    "Key": {"pk": {"S": _order_pk(order_id)}, "sk": {"S": _HEADER}},
-                    "UpdateExpression": "SET #status = :to, status_key = :to_key, updated_at = :at",
-                    "ConditionExpression": "#status = :expected",
-                    "ExpressionAttributeNames": {"#status": "status"},
-                    "ExpressionAttributeValues": {
-                        ":to": {"S": str(event.to_status)}, ":to_key": {"S": f"STATUS#{event.to_status}"},
-                        ":at": {"S": at}, ":expected": {"S": expected},
-                    },
-                }},
-                {"Put": {"TableName": self._table, "Item": _to_item(_history_item(_order_pk(order_id), 0, event))}},
-            ])
-        except self._client.exceptions.TransactionCanceledException as error:
-            raise StatusChanged(order_id) from error
-
     def status_of(self, order_id: str) -> str | None:
         item = self._client.get_item(
-            TableName=self._table, Key={"pk": {"S": _order_pk(order_id)}, "sk": {"S": _HEADER}},
+            TableName=self._table, Key=keys.order_header(order_id),
             ProjectionExpression="#status", ExpressionAttributeNames={"#status": "status"}, ConsistentRead=True,
         ).get("Item")
         return item["status"]["S"] if item else None
@@ -324,7 +273,7 @@ class OrderReview:
         request = {
             "TableName": self._table, "IndexName": "ByStatus", "Limit": limit,
             "KeyConditionExpression": "status_key = :status",
-            "ExpressionAttributeValues": {":status": {"S": f"STATUS#{status}"}},
+            "ExpressionAttributeValues": {":status": {"S": keys.status_key(status)}},
         }
         if after:
             request["ExclusiveStartKey"] = json.loads(base64.urlsafe_b64decode(after))
@@ -337,18 +286,18 @@ class OrderReview:
         if not pks:
             return []
         request = {self._table: {
-            "Keys": [{"pk": {"S": pk}, "sk": {"S": _HEADER}} for pk in pks],
+            "Keys": [{"pk": {"S": pk}, "sk": {"S": keys.HEADER}} for pk in pks],
             "ProjectionExpression": ", ".join(self._SUMMARY_FIELDS),
             "ExpressionAttributeNames": {"#status": "status", "#total": "total"},
         }}
         found: dict[str, dict] = {}
         while request:
             response = self._client.batch_get_item(RequestItems=request)
-            found.update({item["pk"]["S"]: _from_item(item) for item in response["Responses"].get(self._table, [])})
+            found.update({item["pk"]["S"]: from_item(item) for item in response["Responses"].get(self._table, [])})
             request = response.get("UnprocessedKeys") or {}
         return [
             OrderSummary(
-                order_id=pk.removeprefix("ORDER#"), channel=h["channel"], channel_order_number=h.get("channel_order_number"),
+                order_id=keys.order_id_from_pk(pk), channel=h["channel"], channel_order_number=h.get("channel_order_number"),
                 status=h["status"], placed_at=h["placed_at"], updated_at=h["updated_at"], currency=h["currency"],
                 total=str(h["total"]), hold_reasons=tuple(h.get("hold_reasons", ())),
             )

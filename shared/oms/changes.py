@@ -1,0 +1,162 @@
+"""A change to orders and stock, described by the domain and committed whole by a store.
+
+The domain reads, decides and describes what must change together: the order's move, its
+shipments' moves, the stock movements, the capacity used and the history. A store commits
+it atomically, each part conditioned on what the domain read, or raises and commits
+nothing. The DynamoDB store makes it one TransactWriteItems; tests commit it in memory.
+
+Stock movements say what happened (reserve, ship, ...) and by how much; a store merges
+those that touch one stock record into one update, and keeps each as a movement record.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from enum import StrEnum
+
+from oms.errors import Conflict
+from oms.models import HistoryEvent, OrderStatus, Shipment, ShipmentStatus
+
+# DynamoDB's limit on the items of one transaction.
+MAX_ITEMS = 100
+
+
+class MovementKind(StrEnum):
+    RESERVE = "reserve"  # promised to a shipment: reserved up
+    RELEASE = "release"  # a shipment rejected or cancelled: reserved down
+    SHIP = "ship"  # gone with a shipment: on hand and reserved down
+    COUNT = "count"  # found (+) or lost (-) in a count
+    RECEIVE = "receive"  # a delivery, a transfer in, a return to stock
+    WRITE_OFF = "write_off"  # a location says units it had free are not there
+
+
+# Movements that must leave something to promise: what they take comes out of `available`.
+GUARDED = frozenset({MovementKind.RESERVE, MovementKind.WRITE_OFF})
+
+
+@dataclass(frozen=True)
+class Movement:
+    sku: str
+    location_id: str
+    kind: MovementKind
+    on_hand: int = 0  # change to on hand
+    reserved: int = 0  # change to reserved
+    reason: str | None = None
+    order_id: str | None = None
+    shipment_id: str | None = None
+    reference: str | None = None  # a purchase order, a delivery note: what the location was told
+
+    @property
+    def available(self) -> int:
+        return self.on_hand - self.reserved
+
+
+@dataclass(frozen=True)
+class StockUpdate:
+    """The movements of one stock record in one change, merged: a transaction touches an item once."""
+
+    sku: str
+    location_id: str
+    on_hand: int
+    reserved: int
+    # What must be there before: on hand and reserved never go below zero, and a guarded
+    # movement (a reservation) never takes `available` below zero.
+    least_on_hand: int
+    least_reserved: int
+    least_available: int | None
+
+    @property
+    def available(self) -> int:
+        return self.on_hand - self.reserved
+
+
+def stock_updates(movements: Iterable[Movement]) -> list[StockUpdate]:
+    merged: dict[tuple[str, str], list[Movement]] = {}
+    for movement in movements:
+        merged.setdefault((movement.sku, movement.location_id), []).append(movement)
+    updates = []
+    for (sku, location_id), group in sorted(merged.items()):
+        on_hand, reserved = sum(m.on_hand for m in group), sum(m.reserved for m in group)
+        taken = reserved - on_hand  # what leaves `available`
+        guarded = taken > 0 and any(m.kind in GUARDED for m in group)
+        updates.append(StockUpdate(
+            sku=sku, location_id=location_id, on_hand=on_hand, reserved=reserved,
+            least_on_hand=max(0, -on_hand), least_reserved=max(0, -reserved),
+            least_available=taken if guarded else None,
+        ))
+    return updates
+
+
+@dataclass(frozen=True)
+class ShipmentMove:
+    """A shipment from the status it was read in to another, with what the move records."""
+
+    shipment: Shipment
+    to: ShipmentStatus
+    carrier: str | None = None
+    tracking_number: str | None = None
+    shipped_at: datetime | None = None
+
+
+@dataclass(frozen=True)
+class CapacityUse:
+    """Units a location commits to pick on one of its days (negative: given back)."""
+
+    location_id: str
+    day: date
+    units: int
+    daily_capacity: int | None = None  # what committing may not exceed; None when giving back
+
+
+@dataclass(frozen=True)
+class Change:
+    at: datetime
+    actor: str
+    order_id: str | None = None
+    # The order as it was read: its status and version are the change's condition. Without
+    # them the change only records history (a refused move).
+    order_from: OrderStatus | None = None
+    order_version: int | None = None
+    order_to: OrderStatus | None = None  # None: the status stays
+    hold_reasons: tuple[str, ...] | None = None
+    new_shipments: tuple[Shipment, ...] = ()
+    shipment_moves: tuple[ShipmentMove, ...] = ()
+    movements: tuple[Movement, ...] = ()
+    capacity: tuple[CapacityUse, ...] = ()
+    history: tuple[HistoryEvent, ...] = field(default=())
+
+    @property
+    def moves_order(self) -> bool:
+        return self.order_to is not None and self.order_to != self.order_from
+
+    def item_count(self) -> int:
+        """Items of the transaction a store commits it in."""
+        return (len(stock_updates(self.movements)) + len(self.movements) + len(self.new_shipments)
+                + len(self.shipment_moves) + len({(use.location_id, use.day) for use in self.capacity})
+                + (1 if self.order_version is not None else 0) + len(self.history))
+
+
+class StockRanOut(Exception):
+    """Between reading stock and committing, another change took it."""
+
+    def __init__(self, exhausted: list[tuple[str, str]]):
+        super().__init__(", ".join(f"{sku}@{location}" for sku, location in exhausted))
+        self.exhausted = exhausted  # (sku, location_id)
+
+
+class CapacityRanOut(Exception):
+    """A location's day filled up between reading its capacity and committing."""
+
+    def __init__(self, locations: list[str]):
+        super().__init__(", ".join(locations))
+        self.locations = locations
+
+
+class ChangeConflict(Conflict):
+    """The order or a shipment was no longer in the status the change was decided on."""
+
+
+class ChangeTooLarge(ValueError):
+    """More items than one transaction can hold."""

@@ -1,0 +1,146 @@
+"""Committing a Change: one TransactWriteItems across the Orders and Inventory tables.
+
+Every part is conditioned on what the domain read: a stock record on what it must still hold
+(a reservation on `available >= q`: DynamoDB conditions cannot do arithmetic, hence the
+stored `available`), a location's day on its capacity, the order and each shipment on the
+status the change was decided in. A cancelled transaction names what failed, so the caller
+knows whether to source again (stock, capacity) or to re-read (someone else moved first).
+"""
+
+from __future__ import annotations
+
+import json
+from decimal import Decimal
+from typing import Any
+
+from oms.changes import (
+    MAX_ITEMS,
+    CapacityRanOut,
+    CapacityUse,
+    Change,
+    ChangeConflict,
+    ChangeTooLarge,
+    ShipmentMove,
+    StockRanOut,
+    StockUpdate,
+    stock_updates,
+)
+from oms.lifecycle import OPEN
+from oms.models import Shipment, utc_iso
+from oms.store import keys
+from oms.store.items import history_put, movement_put, order_update, to_item
+
+
+def shipment_attributes(shipment: Shipment) -> dict[str, Any]:
+    """A shipment as stored, through JSON with decimals: a trace's distances and costs may be
+    floats, which DynamoDB refuses."""
+    dumped = json.loads(shipment.model_dump_json(exclude_none=True, exclude={"history"}), parse_float=Decimal)
+    key = keys.shipment_key(shipment.order_id, shipment.shipment_id)
+    open_pick = keys.open_pick_key(shipment.location_id, shipment.status) if shipment.status in OPEN else None
+    return {"pk": key["pk"]["S"], "sk": key["sk"]["S"], "entity": "shipment", "open_pick_key": open_pick, **dumped}
+
+
+class ChangeStore:
+    def __init__(self, orders_table: str, inventory_table: str, client: Any):
+        self._orders, self._inventory = orders_table, inventory_table
+        self._client = client
+
+    def commit(self, change: Change) -> None:
+        if change.item_count() > MAX_ITEMS:
+            raise ChangeTooLarge(f"{change.item_count()} items for one transaction, at most {MAX_ITEMS}")
+        at = utc_iso(change.at)
+        updates = stock_updates(change.movements)
+        uses = _merged(change.capacity)
+        for use in uses:
+            if use.daily_capacity is not None and use.units > use.daily_capacity:
+                raise CapacityRanOut([use.location_id])
+        items = [
+            *(self._stock(update) for update in updates),
+            *(self._capacity(use) for use in uses),
+            *([order_update(self._orders, change.order_id, str(change.order_from), change.order_version,
+                            str(change.order_to) if change.order_to else None, at, change.hold_reasons)]
+              if change.order_version is not None else []),
+            *(self._move(move) for move in change.shipment_moves),
+            *({"Put": {"TableName": self._orders, "Item": to_item(shipment_attributes(shipment)),
+                       "ConditionExpression": "attribute_not_exists(pk)"}} for shipment in change.new_shipments),
+            *(history_put(self._orders, change.order_id, event, place) for place, event in enumerate(change.history)),
+            *(movement_put(self._inventory, movement, at, change.actor) for movement in change.movements),
+        ]
+        try:
+            self._client.transact_write_items(TransactItems=items)
+        except self._client.exceptions.TransactionCanceledException as error:
+            failed = {index for index, reason in enumerate(error.response.get("CancellationReasons", []))
+                      if reason.get("Code") == "ConditionalCheckFailed"}
+            exhausted = [(u.sku, u.location_id) for index, u in enumerate(updates) if index in failed]
+            if exhausted:
+                raise StockRanOut(exhausted) from error
+            full = [use.location_id for index, use in enumerate(uses, start=len(updates)) if index in failed]
+            if full:
+                raise CapacityRanOut(full) from error
+            if failed:
+                raise ChangeConflict(change.order_id) from error
+            raise  # a conflict with another transaction, throttling: the caller's retry decides
+
+    def _stock(self, update: StockUpdate) -> dict:
+        conditions = ["attribute_exists(pk)", "on_hand >= :least_on_hand", "reserved >= :least_reserved"]
+        values = {":on_hand": update.on_hand, ":reserved": update.reserved, ":available": update.available,
+                  ":least_on_hand": update.least_on_hand, ":least_reserved": update.least_reserved}
+        if update.least_available is not None:
+            conditions.append("available >= :least_available")
+            values[":least_available"] = update.least_available
+        return {"Update": {
+            "TableName": self._inventory, "Key": keys.stock(update.sku, update.location_id),
+            "UpdateExpression": "SET on_hand = on_hand + :on_hand, reserved = reserved + :reserved,"
+                                " available = available + :available",
+            "ConditionExpression": " AND ".join(conditions),
+            "ExpressionAttributeValues": {name: {"N": str(value)} for name, value in values.items()},
+        }}
+
+    def _capacity(self, use: CapacityUse) -> dict:
+        key = keys.capacity(use.location_id, use.day)
+        if use.daily_capacity is None:  # giving back never fails: the day's count only falls
+            return {"Update": {"TableName": self._inventory, "Key": key, "UpdateExpression": "ADD committed :units",
+                               "ExpressionAttributeValues": {":units": {"N": str(use.units)}}}}
+        return {"Update": {
+            "TableName": self._inventory, "Key": key,
+            "UpdateExpression": "SET committed = if_not_exists(committed, :zero) + :units,"
+                                " location_id = :location, #day = :day",
+            "ConditionExpression": "attribute_not_exists(committed) OR committed <= :most_before",
+            "ExpressionAttributeNames": {"#day": "day"},
+            "ExpressionAttributeValues": {
+                ":units": {"N": str(use.units)}, ":zero": {"N": "0"}, ":location": {"S": use.location_id},
+                ":day": {"S": use.day.isoformat()}, ":most_before": {"N": str(use.daily_capacity - use.units)},
+            },
+        }}
+
+    def _move(self, move: ShipmentMove) -> dict:
+        shipment = move.shipment
+        assignments, values = ["#status = :to"], {":to": {"S": str(move.to)}, ":from": {"S": str(shipment.status)}}
+        for name in ("carrier", "tracking_number"):
+            if getattr(move, name) is not None:
+                assignments.append(f"{name} = :{name}")
+                values[f":{name}"] = {"S": getattr(move, name)}
+        if move.shipped_at is not None:
+            assignments.append("shipped_at = :shipped_at")
+            values[":shipped_at"] = {"S": utc_iso(move.shipped_at)}
+        expression = "SET " + ", ".join(assignments)
+        if move.to in OPEN:
+            expression += ", open_pick_key = :open"
+            values[":open"] = {"S": keys.open_pick_key(shipment.location_id, move.to)}
+        else:
+            expression += " REMOVE open_pick_key"
+        return {"Update": {
+            "TableName": self._orders, "Key": keys.shipment_key(shipment.order_id, shipment.shipment_id),
+            "UpdateExpression": expression, "ConditionExpression": "#status = :from",
+            "ExpressionAttributeNames": {"#status": "status"}, "ExpressionAttributeValues": values,
+        }}
+
+
+def _merged(uses: tuple[CapacityUse, ...]) -> list[CapacityUse]:
+    """One update per location day: a transaction may touch an item only once."""
+    merged: dict[tuple[str, Any], CapacityUse] = {}
+    for use in uses:
+        seen = merged.get((use.location_id, use.day))
+        merged[(use.location_id, use.day)] = use if seen is None else CapacityUse(
+            use.location_id, use.day, seen.units + use.units, seen.daily_capacity or use.daily_capacity)
+    return [merged[day] for day in sorted(merged, key=lambda pair: (pair[0], pair[1]))]

@@ -1,0 +1,76 @@
+"""Items as DynamoDB holds them, and the transaction parts several stores write alike."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from boto3.dynamodb.types import TypeDeserializer, TypeSerializer
+
+from oms.changes import Movement
+from oms.models import HistoryEvent
+from oms.store import keys
+
+# Attributes that exist for keys and indexes only: never part of what a model reads back.
+KEY_ATTRIBUTES = frozenset({"pk", "sk", "entity", "status_key", "order_number_key", "customer_key", "fingerprint",
+                            "open_pick_key"})
+
+_serializer = TypeSerializer()
+_deserializer = TypeDeserializer()
+
+
+def to_item(attributes: dict[str, Any]) -> dict[str, dict]:
+    return {name: _serializer.serialize(value) for name, value in attributes.items() if value is not None}
+
+
+def from_item(item: dict[str, dict]) -> dict[str, Any]:
+    return {name: _deserializer.deserialize(value) for name, value in item.items()}
+
+
+def without_keys(attributes: dict[str, Any]) -> dict[str, Any]:
+    return {name: value for name, value in attributes.items() if name not in KEY_ATTRIBUTES}
+
+
+def history_item(order_id: str, event: HistoryEvent, place: int = 0) -> dict[str, Any]:
+    attributes = event.model_dump(mode="json", exclude_none=True)
+    return {"pk": keys.order_pk(order_id), "sk": keys.history_sk(attributes["at"], place), "entity": "history",
+            **attributes}
+
+
+def history_put(table: str, order_id: str, event: HistoryEvent, place: int = 0) -> dict:
+    # A fresh key each time: the condition only guards against the impossible collision.
+    return {"Put": {"TableName": table, "Item": to_item(history_item(order_id, event, place)),
+                    "ConditionExpression": "attribute_not_exists(pk)"}}
+
+
+def order_update(table: str, order_id: str, expected: str, version: int, to: str | None, at: str,
+                 hold_reasons: tuple[str, ...] | None = None) -> dict:
+    """The header conditioned on the status and version the change was decided on: the version
+    moves on, and the status to `to` when given."""
+    assignments = ["#version = :next"]
+    values = {":expected": {"S": expected}, ":version": {"N": str(version)}, ":next": {"N": str(version + 1)}}
+    if to is not None and to != expected:
+        assignments += ["#status = :to", "status_key = :to_key", "updated_at = :at"]
+        values.update({":to": {"S": to}, ":to_key": {"S": keys.status_key(to)}, ":at": {"S": at}})
+    if hold_reasons is not None:
+        assignments.append("hold_reasons = :reasons")
+        values[":reasons"] = {"L": [{"S": reason} for reason in hold_reasons]}
+    # Orders stored before versions began have none: they are at version 0.
+    unversioned = " OR attribute_not_exists(#version)" if version == 0 else ""
+    return {"Update": {
+        "TableName": table, "Key": keys.order_header(order_id),
+        "UpdateExpression": "SET " + ", ".join(assignments),
+        "ConditionExpression": f"#status = :expected AND (#version = :version{unversioned})",
+        "ExpressionAttributeNames": {"#status": "status", "#version": "version"},
+        "ExpressionAttributeValues": values,
+    }}
+
+
+def movement_put(table: str, movement: Movement, at: str, actor: str) -> dict:
+    attributes = {
+        **keys.movement(movement.sku, movement.location_id, at), "entity": {"S": "movement"},
+        **to_item({"sku": movement.sku, "location_id": movement.location_id, "at": at, "kind": str(movement.kind),
+                   "on_hand_change": movement.on_hand, "reserved_change": movement.reserved, "actor": actor,
+                   "reason": movement.reason, "order_id": movement.order_id, "shipment_id": movement.shipment_id,
+                   "reference": movement.reference}),
+    }
+    return {"Put": {"TableName": table, "Item": attributes}}

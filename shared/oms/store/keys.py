@@ -1,0 +1,128 @@
+"""Every key and index attribute of the Orders and Inventory tables, in one place.
+
+Orders table, one item collection per order:
+    ORDER#<order_id>           ORDER                    the header
+                               LINE#<nnn>               a line
+                               SHIPMENT#<shipment_id>   a shipment
+                               HISTORY#<at>#<nn><rand>  a history event: ordered by time, then by its
+                                                        place in its change; never two on one key
+    CHANNEL_ORDER#<ch>#<id>    CHANNEL_ORDER            uniqueness of a channel's order
+    CHECKPOINT#<name>          CHECKPOINT               where a poller got to
+  index attributes: status_key (ByStatus), order_number_key (ByChannelOrderNumber),
+  customer_key (ByCustomer), open_pick_key (OpenPicks: a shipment while its location has work to do)
+
+Inventory table:
+    SKU#<sku>                  CATALOGUE                the SKU is known
+                               LOC#<location_id>        its stock at a location
+    LOCATIONS                  LOC#<location_id>        a location
+    CAPACITY#<location_id>     DAY#<yyyy-mm-dd>         units the location committed to pick that day
+    MOVES#<sku>#<location_id>  <at>#<rand>              a stock movement, newest last
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from oms.ids import unique_suffix
+
+Key = dict[str, dict[str, str]]
+
+HEADER = "ORDER"
+UNIQUE = "CHANNEL_ORDER"
+LOCATIONS = "LOCATIONS"
+_ORDER = "ORDER#"
+
+
+def key(pk: str, sk: str) -> Key:
+    return {"pk": {"S": pk}, "sk": {"S": sk}}
+
+
+# ---------------------------------------------------------------- Orders table
+
+
+def order_pk(order_id: str) -> str:
+    return _ORDER + order_id
+
+
+def order_id_from_pk(pk: str) -> str:
+    return pk.removeprefix(_ORDER)
+
+
+def order_id_of_item(item_keys: dict[str, str]) -> str:
+    """The order an item of the Orders table belongs to, from its keys as a stream record gives them."""
+    return order_id_from_pk(item_keys["pk"])
+
+
+def order_header(order_id: str) -> Key:
+    return key(order_pk(order_id), HEADER)
+
+
+def line_sk(number: int) -> str:
+    return f"LINE#{number:03d}"
+
+
+def history_sk(at: str, place: int = 0) -> str:
+    return f"HISTORY#{at}#{place:02d}{unique_suffix()}"
+
+
+def shipment_key(order_id: str, shipment_id: str) -> Key:
+    return key(order_pk(order_id), f"SHIPMENT#{shipment_id}")
+
+
+def channel_order(channel: str, channel_order_id: str) -> Key:
+    return key(f"CHANNEL_ORDER#{channel}#{channel_order_id}", UNIQUE)
+
+
+def checkpoint(name: str) -> Key:
+    return key(f"CHECKPOINT#{name}", "CHECKPOINT")
+
+
+def status_key(status: str) -> str:
+    return f"STATUS#{status}"
+
+
+def customer_key(email_hash: str) -> str:
+    return f"CUSTOMER#{email_hash}"
+
+
+def order_number_key(order_number: str) -> str:
+    """What support and chat look an order up by: the number without its decoration."""
+    return "ORDERNO#" + order_number.strip().lstrip("#").upper()
+
+
+def open_pick_key(location_id: str, status: str) -> str:
+    return f"OPEN#{location_id}#{status}"
+
+
+# ---------------------------------------------------------------- Inventory table
+
+
+def catalogue(sku: str) -> Key:
+    return key(f"SKU#{sku}", "CATALOGUE")
+
+
+def stock(sku: str, location_id: str) -> Key:
+    return key(f"SKU#{sku}", f"LOC#{location_id}")
+
+
+def sku_pk(sku: str) -> str:
+    return f"SKU#{sku}"
+
+
+STOCK_SK_PREFIX = "LOC#"
+
+
+def location(location_id: str) -> Key:
+    return key(LOCATIONS, f"LOC#{location_id}")
+
+
+def capacity(location_id: str, day: date) -> Key:
+    return key(f"CAPACITY#{location_id}", f"DAY#{day.isoformat()}")
+
+
+def movements_pk(sku: str, location_id: str) -> str:
+    return f"MOVES#{sku}#{location_id}"
+
+
+def movement(sku: str, location_id: str, at: str) -> Key:
+    return key(movements_pk(sku, location_id), f"{at}#{unique_suffix()}")

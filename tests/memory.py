@@ -1,0 +1,148 @@
+"""Orders and stock in memory, keeping the promises oms.store keeps over DynamoDB: a change is
+committed whole or not at all, under the same conditions (oms.ports.Store). The domain runs
+on it unchanged, so its rules can be checked over thousands of random histories."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import date
+
+from oms.changes import (
+    MAX_ITEMS,
+    CapacityRanOut,
+    Change,
+    ChangeConflict,
+    ChangeTooLarge,
+    Movement,
+    MovementKind,
+    StockRanOut,
+    stock_updates,
+)
+from oms.models import Location, Order, Stock
+from oms.store.orders import OrderSummary
+
+
+@dataclass
+class Level:
+    on_hand: int
+    reserved: int = 0
+    safety_stock: int = 0
+
+    @property
+    def available(self) -> int:
+        return self.on_hand - self.reserved - self.safety_stock
+
+
+@dataclass
+class MemoryStore:
+    places: list[Location]
+    levels: dict[tuple[str, str], Level] = field(default_factory=dict)  # (sku, location_id)
+    orders: dict[str, Order] = field(default_factory=dict)
+    committed: dict[tuple[str, date], int] = field(default_factory=dict)  # (location_id, day) -> units
+    movements: list[Movement] = field(default_factory=list)
+
+    # ------------------------------------------------------------ oms.ports.Store
+
+    def order(self, order_id: str) -> Order | None:
+        return self.orders.get(order_id)
+
+    def stock(self, sku: str) -> list[Stock]:
+        return [Stock(sku=s, location_id=location_id, on_hand=level.on_hand, reserved=level.reserved,
+                      safety_stock=level.safety_stock)
+                for (s, location_id), level in sorted(self.levels.items()) if s == sku]
+
+    def locations(self) -> list[Location]:
+        return list(self.places)
+
+    def capacity_used(self, days: Mapping[str, date]) -> dict[str, int]:
+        return {location_id: self.committed[(location_id, day)] for location_id, day in days.items()
+                if (location_id, day) in self.committed}
+
+    def commit(self, change: Change) -> None:
+        if change.item_count() > MAX_ITEMS:
+            raise ChangeTooLarge(change.item_count())
+        self._check(change)
+        for update in stock_updates(change.movements):
+            level = self.levels[(update.sku, update.location_id)]
+            level.on_hand += update.on_hand
+            level.reserved += update.reserved
+        for use in change.capacity:
+            self.committed[(use.location_id, use.day)] = self.committed.get((use.location_id, use.day), 0) + use.units
+        self.movements += change.movements
+        if change.order_id is None:
+            return
+        order = self.orders[change.order_id]
+        moved = {move.shipment.shipment_id: move for move in change.shipment_moves}
+        shipments = tuple(
+            s.model_copy(update=_moved(moved[s.shipment_id])) if s.shipment_id in moved else s for s in order.shipments
+        ) + change.new_shipments
+        update = {"shipments": shipments, "history": order.history + change.history}
+        if change.order_version is not None:
+            update["version"] = order.version + 1
+            if change.moves_order:
+                update["status"] = change.order_to
+            if change.hold_reasons is not None:
+                update["hold_reasons"] = change.hold_reasons
+        self.orders[change.order_id] = order.model_copy(update=update)
+
+    # ------------------------------------------------------------ what review and backorders list
+
+    def in_status(self, status: str, limit: int = 50, after: str | None = None):
+        matching = sorted((o for o in self.orders.values() if o.status == status), key=lambda o: o.order_id)
+        return [OrderSummary(o.order_id, o.channel, o.channel_order_number, o.status, o.placed_at.isoformat(),
+                             o.updated_at.isoformat(), o.currency, str(o.total), o.hold_reasons)
+                for o in matching], None
+
+    # ------------------------------------------------------------ stock, as operations change it
+
+    def count(self, sku: str, location_id: str, delta: int) -> None:
+        level = self.levels[(sku, location_id)]
+        if level.on_hand + delta < 0:
+            raise ValueError("would take on hand below zero")
+        level.on_hand += delta
+        self.movements.append(Movement(sku, location_id, MovementKind.COUNT, on_hand=delta))
+
+    def receive(self, sku: str, location_id: str, quantity: int) -> None:
+        self.levels.setdefault((sku, location_id), Level(on_hand=0)).on_hand += quantity
+        self.movements.append(Movement(sku, location_id, MovementKind.RECEIVE, on_hand=quantity))
+
+    # ------------------------------------------------------------ the conditions
+
+    def _check(self, change: Change) -> None:
+        exhausted = []
+        for update in stock_updates(change.movements):
+            level = self.levels.get((update.sku, update.location_id))
+            if level is None or level.on_hand < update.least_on_hand or level.reserved < update.least_reserved or (
+                    update.least_available is not None and level.available < update.least_available):
+                exhausted.append((update.sku, update.location_id))
+        if exhausted:
+            raise StockRanOut(exhausted)
+        days: dict[tuple[str, date], int] = {}
+        for use in change.capacity:
+            days[(use.location_id, use.day)] = days.get((use.location_id, use.day), 0) + use.units
+        full = [use.location_id for use in change.capacity if use.daily_capacity is not None
+                and self.committed.get((use.location_id, use.day), 0) + days[(use.location_id, use.day)]
+                > use.daily_capacity]
+        if full:
+            raise CapacityRanOut(full)
+        if change.order_id is None:
+            return
+        order = self.orders.get(change.order_id)
+        if change.order_version is not None and (
+                order is None or order.status != change.order_from or order.version != change.order_version):
+            raise ChangeConflict(change.order_id)
+        current = {s.shipment_id: s for s in order.shipments} if order else {}
+        if any(current.get(move.shipment.shipment_id) is None
+               or current[move.shipment.shipment_id].status != move.shipment.status for move in change.shipment_moves):
+            raise ChangeConflict(change.order_id)
+        if any(s.shipment_id in current for s in change.new_shipments):
+            raise ChangeConflict(change.order_id)
+
+
+def _moved(move) -> dict:
+    fields = {"status": move.to}
+    for name in ("carrier", "tracking_number", "shipped_at"):
+        if getattr(move, name) is not None:
+            fields[name] = getattr(move, name)
+    return fields
