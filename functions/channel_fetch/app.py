@@ -16,8 +16,9 @@ from transports import AmazonTransport, square_transport
 
 from oms.channels import adapter_for
 from oms.channels.amazon_client import OrdersApi
-from oms.channels.fetching import FetchRequest
+from oms.channels.fetching import FetchRequest, checkpoint_after
 from oms.intake import order_receiving, receive_order
+from oms.queues import Message, send_all
 from oms.settings import ChannelFetchSettings
 from oms.store.checkpoints import Checkpoints
 
@@ -63,24 +64,25 @@ def fetch_and_receive(record: SQSRecord) -> None:
 
 
 def poll_amazon(now: datetime) -> int:
-    """Queues every Amazon order created or changed since the last poll; returns how many."""
+    """Queues every Amazon order created or changed since the last poll; returns how many.
+
+    The checkpoint never moves past an order that could not be queued: the next poll asks
+    again from that order's LastUpdateDate at the latest."""
     amazon = credentials("amazon")
     position = checkpoints.get("amazon-orders")
     since = (datetime.fromisoformat(position) if position else now - timedelta(days=1)) - AMAZON_LOOKBACK
-    api = amazon_orders()
-    order_ids, newest = [], position or ""
-    for order in api.orders_updated_since(amazon["marketplace_ids"], since):
-        order_ids.append(order["AmazonOrderId"])
-        newest = max(newest, order.get("LastUpdateDate", ""))
-    for start in range(0, len(order_ids), 10):
-        batch = order_ids[start:start + 10]
-        sqs.send_message_batch(QueueUrl=settings.channel_fetch_queue, Entries=[
-            {"Id": str(number), "MessageBody": FetchRequest(channel="amazon", order_id=order_id).model_dump_json()}
-            for number, order_id in enumerate(batch)
-        ])
-    if newest:
-        checkpoints.advance("amazon-orders", newest)
-    return len(order_ids)
+    changed = [(order["AmazonOrderId"], order.get("LastUpdateDate", ""))
+               for order in amazon_orders().orders_updated_since(amazon["marketplace_ids"], since)]
+    unqueued = send_all(sqs, settings.channel_fetch_queue,
+                        [Message(FetchRequest(channel="amazon", order_id=order_id).model_dump_json())
+                         for order_id, _ in changed])
+    reached = checkpoint_after(changed, unqueued)
+    if unqueued:
+        logger.warning("amazon orders not queued; the next poll asks for them again",
+                       extra={"orders_not_queued": len(unqueued)})
+    if reached:
+        checkpoints.advance("amazon-orders", reached)
+    return len(changed) - len(unqueued)
 
 
 @logger.inject_lambda_context(clear_state=True)

@@ -110,6 +110,42 @@ def test_the_poller_queues_what_amazon_changed_since_its_checkpoint(deployed, fe
     assert calls[0]["LastUpdatedAfter"] < newest  # it looks back a little from where it got to
 
 
+def test_the_checkpoint_never_moves_past_an_order_sqs_did_not_take(deployed, fetcher):
+    function, module = fetcher
+    orders = fixture("amazon", "getOrders_page1.json")["payload"]["Orders"]
+    oldest = min(orders, key=lambda order: order["LastUpdateDate"])
+    calls = []
+
+    def transport(method, path, query):
+        calls.append(query)
+        return {"payload": {"Orders": orders}}
+
+    from oms.channels.amazon_client import OrdersApi
+
+    module.amazon_orders = lambda: OrdersApi(transport)
+    secret = deployed.environment("ChannelFetchFunction")["OMS_CHANNEL_CREDENTIALS"]
+    deployed.client("secretsmanager").put_secret_value(
+        SecretId=secret, SecretString=json.dumps({"amazon": {"marketplace_ids": ["ATVPDKIKX0DER"]}}))
+    real = module.sqs
+
+    class NeverTakesTheOldest:
+        def send_message_batch(self, QueueUrl, Entries):  # noqa: N803 - boto3's names
+            refused = [e for e in Entries if oldest["AmazonOrderId"] in e["MessageBody"]]
+            taken = [e for e in Entries if e not in refused]
+            answer = real.send_message_batch(QueueUrl=QueueUrl, Entries=taken) if taken else {}
+            return {"Successful": answer.get("Successful", []),
+                    "Failed": [{"Id": e["Id"], "Code": "InternalError", "SenderFault": False} for e in refused]}
+
+    module.sqs = NeverTakesTheOldest()
+    first = function.invoke({"poll": "amazon"})
+    module.sqs = real
+    function.invoke({"poll": "amazon"})
+
+    assert first == {"orders_queued": len(orders) - 1}
+    # asked again from no later than the order that was not queued
+    assert calls[-1]["LastUpdatedAfter"] <= oldest["LastUpdateDate"]
+
+
 def test_a_signed_square_webhook_is_queued_and_the_order_fetched(deployed, fetcher):
     from infra.local.seed import webhook_secret
     from oms.webhooks import signature

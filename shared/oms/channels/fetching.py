@@ -29,3 +29,13 @@ def _looks_like_notice(channel: str, payload: dict) -> bool:
     if channel == "square":  # an event envelope, not an Order object
         return "event_id" in payload and str(payload.get("type", "")).startswith("order.")
     return "NotificationType" in payload or "notificationType" in payload
+
+
+def checkpoint_after(changed: list[tuple[str, str]], unqueued: list[int]) -> str | None:
+    """How far a poll got: the newest update it saw, but never past an order it could not queue
+    (`changed` is (order id, update time) in the order seen; `unqueued` their positions)."""
+    held_back = [changed[index][1] for index in unqueued]
+    if not all(held_back):
+        return None  # an order not queued that says not when it changed: stay where we were
+    reached = max((updated for _, updated in changed if updated), default=None)
+    return min([reached, *held_back]) if held_back and reached else reached
