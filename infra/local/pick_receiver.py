@@ -61,6 +61,10 @@ class PickReceiver:
         with self._lock:
             self._failures_to_play = requests
 
+    @property
+    def failures_left(self) -> int:
+        return self._failures_to_play
+
     def wait_for(self, shipment_ids: set[str], timeout: float) -> bool:
         with self._lock:
             return self._lock.wait_for(lambda: shipment_ids <= set(self.deliveries), timeout=timeout)

@@ -18,6 +18,7 @@ from tests.bench import (
     ddb_requests,
     import_throughput,
     local_throughput,
+    pick_latency,
     pii_cost,
     sourcing_quality,
 )
@@ -33,6 +34,7 @@ def main() -> None:
         *adapters.figures(),
         *sourcing_quality.figures(),
         *local_throughput.figures(),
+        *pick_latency.figures(),
         *import_throughput.figures(),
     ]
     width = max(len(figure.name) for figure in figures)

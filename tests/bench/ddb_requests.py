@@ -1,4 +1,5 @@
-"""DynamoDB requests per accepted order and per duplicate post, counted with botocore events."""
+"""DynamoDB requests per accepted order, per duplicate post, per allocation and per ship, counted with
+botocore events."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from infra.local.invoke import LocalLambda
 from infra.local.resources import LocalResources
 from infra.local.seed import seed_demo_data
 from infra.local.template import Template
+from oms.store import keys
 from tests.bench.figures import Figure
 from tests.factories import api_event, channel_principal, unique_order_payload
 
@@ -45,11 +47,19 @@ def figures(template_path) -> list[Figure]:
 
         allocation_function = template.function("AllocationFunction")
         allocator = LocalLambda(allocation_function, allocation_function.environment(intrinsics))
-        order_ids = [item["pk"]["S"].removeprefix("ORDER#") for item in _headers(intrinsics)]
+        order_ids = [item["order_id"]["S"] for item in _headers(intrinsics)]
         calls.clear()
         for order_id in order_ids:
             assert allocator.invoke(_approved_record(order_id)) == {"batchItemFailures": []}
         allocated = dict(calls)
+
+        fulfilment_function = template.function("FulfilmentFunction")
+        fulfilment = LocalLambda(fulfilment_function, fulfilment_function.environment(intrinsics))
+        shipments = [(item["shipment_id"]["S"], item["location_id"]["S"]) for item in _items(intrinsics, "shipment")]
+        calls.clear()
+        for shipment_id, location_id in shipments:
+            assert fulfilment.invoke(_ship(shipment_id, location_id))["statusCode"] == 200
+        shipped = dict(calls)
     boto3.DEFAULT_SESSION = None
     return [
         Figure("ddb_requests_per_order", sum(accepted.values()) / ORDERS, "requests", "1",
@@ -59,22 +69,37 @@ def figures(template_path) -> list[Figure]:
         Figure("ddb_requests_per_allocation", sum(allocated.values()) / ORDERS, "requests", "",
                ", ".join(f"{name} {count / ORDERS:g}" for name, count in sorted(allocated.items()))
                + "; one-line orders, demo stock"),
+        Figure("ddb_requests_per_ship", sum(shipped.values()) / len(shipments), "requests", "",
+               ", ".join(f"{name} {count / len(shipments):g}" for name, count in sorted(shipped.items()))
+               + "; the order read, then one transaction: shipment, stock, movement, order, history"),
     ]
 
 
-def _headers(intrinsics) -> list[dict]:
+def _items(intrinsics, entity: str) -> list[dict]:
     dynamodb = boto3.client("dynamodb", region_name="us-east-1")
     table = intrinsics.resolve({"Ref": "OrdersTable"})
     pages = dynamodb.get_paginator("scan").paginate(
-        TableName=table, FilterExpression="entity = :order", ExpressionAttributeValues={":order": {"S": "order"}})
+        TableName=table, FilterExpression="entity = :entity", ExpressionAttributeValues={":entity": {"S": entity}})
     return [item for page in pages for item in page["Items"]]
+
+
+def _headers(intrinsics) -> list[dict]:
+    return _items(intrinsics, "order")
 
 
 def _approved_record(order_id: str) -> dict:
     """The Orders stream record Lambda delivers for a newly approved order (keys are all it reads)."""
+    key = keys.order_header(order_id)
     return {"Records": [{
         "eventID": order_id, "eventName": "INSERT", "eventVersion": "1.1", "eventSource": "aws:dynamodb",
         "awsRegion": "us-east-1", "eventSourceARN": "arn:aws:dynamodb:us-east-1:123456789012:table/orders/stream/x",
-        "dynamodb": {"Keys": {"pk": {"S": f"ORDER#{order_id}"}, "sk": {"S": "ORDER"}},
-                     "SequenceNumber": "1", "SizeBytes": 10, "StreamViewType": "NEW_AND_OLD_IMAGES"},
+        "dynamodb": {"Keys": key, "SequenceNumber": "1", "SizeBytes": 10, "StreamViewType": "NEW_AND_OLD_IMAGES"},
     }]}
+
+
+def _ship(shipment_id: str, location_id: str) -> dict:
+    return api_event("POST", "/shipments/{shipment_id}/ship", f"/shipments/{shipment_id}/ship",
+                     body={"carrier": "UPS", "tracking_number": f"1Z{shipment_id[-14:]}"},
+                     principal={"principalId": f"location:{location_id}", "kind": "location",
+                                "location_id": location_id},
+                     path_parameters={"shipment_id": shipment_id})

@@ -37,6 +37,20 @@ class RunningStack:
     process: subprocess.Popen
     url: str
     output: list[str]
+    seen_at: list[float]  # time.monotonic() when each line of output was read
+
+    def wait_for_output(self, text: str, timeout: float = 30) -> float:
+        """When a line containing `text` was printed (read), waiting up to `timeout`."""
+        deadline = time.monotonic() + timeout
+        checked = 0
+        while time.monotonic() < deadline:
+            lines = len(self.output)
+            for index in range(checked, lines):
+                if text in self.output[index]:
+                    return self.seen_at[index]
+            checked = lines
+            time.sleep(0.002)
+        raise TimeoutError(f"no line with {text!r} within {timeout} s")
 
     def request(self, method: str, path: str, body: object = None, api_key: str | None = None,
                 raw: bytes | None = None) -> Answer:
@@ -62,16 +76,23 @@ def start_local_stack() -> RunningStack:
         stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=environment,
     )
     output: list[str] = []
+    seen_at: list[float] = []
+
+    def keep(line: str) -> None:
+        seen_at.append(time.monotonic())
+        output.append(line)
+
     deadline = time.monotonic() + READY_TIMEOUT_SECONDS
     while time.monotonic() < deadline:
         line = process.stdout.readline()
         if not line and process.poll() is not None:
             break
-        output.append(line)
+        keep(line)
         if "ready" in line:
             # Keep reading its output, so a full pipe never blocks the stack.
-            threading.Thread(target=lambda: output.extend(iter(process.stdout.readline, "")), daemon=True).start()
-            return RunningStack(process, f"http://127.0.0.1:{port}", output)
+            threading.Thread(target=lambda: [keep(line) for line in iter(process.stdout.readline, "")],
+                             daemon=True).start()
+            return RunningStack(process, f"http://127.0.0.1:{port}", output, seen_at)
     process.kill()
     raise RuntimeError("oms local did not print its ready line:\n" + "".join(output))
 

@@ -67,6 +67,36 @@ def test_concurrent_duplicates_over_http_make_one_order(local_stack):
     assert len({answer.body["order_id"] for answer in answers}) == 1
 
 
+def test_an_approved_orders_pick_reaches_its_location_and_is_listed_for_it(local_stack):
+    created = local_stack.request("POST", "/orders", unique_order_payload(), api_key=WEB_KEY)
+    shipment_id = "shp_" + created.body["order_id"].removeprefix("ord_") + "_01"
+
+    local_stack.wait_for_output(f"pick request for wh-reno: {shipment_id}")
+    listed = local_stack.request("GET", "/shipments", api_key="local-wh-reno-key")
+    elsewhere = local_stack.request("GET", "/shipments?location_id=wh-reno", api_key="local-store-sf-key")
+
+    assert listed.status == 200 and shipment_id in [pick["shipment_id"] for pick in listed.body["picks"]]
+    assert elsewhere.status == 403
+    ready = next(index for index, line in enumerate(local_stack.output) if "ready" in line)
+    printed = "".join(local_stack.output[ready:])  # the banner's own example aside
+    assert "Ada Lovelace" not in printed and "1 Main St" not in printed  # the receiver prints no recipient
+
+
+def test_a_location_ships_over_http_and_the_order_is_shipped(local_stack):
+    created = local_stack.request("POST", "/orders", unique_order_payload(), api_key=WEB_KEY)
+    shipment_id = "shp_" + created.body["order_id"].removeprefix("ord_") + "_01"
+    local_stack.wait_for_output(f"pick request for wh-reno: {shipment_id}")
+
+    shipped = local_stack.request("POST", f"/shipments/{shipment_id}/ship", {"carrier": "UPS",
+                                                                             "tracking_number": "1Z999AA10123456784"},
+                                  api_key="local-wh-reno-key")
+    order = local_stack.request("GET", f"/orders/{created.body['order_id']}", api_key=WEB_KEY).body
+
+    assert shipped.status == 200 and order["status"] == "shipped"
+    assert [event["shipment"]["to_status"] for event in order["shipments"][0]["history"] if event["shipment"]
+            and event["shipment"]["to_status"]] == ["pending", "shipped"]
+
+
 @pytest.mark.parametrize(("api_key", "status"), [(None, 401), ("wrong-key", 401)])
 def test_without_a_valid_key_nothing_gets_in(local_stack, api_key, status):
     answer = local_stack.request("POST", "/orders", order_payload(), api_key=api_key)

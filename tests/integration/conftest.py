@@ -19,6 +19,8 @@ from infra.local.stream_source import lambda_record
 from infra.local.template import Intrinsics, Template
 
 TEMPLATE = Path(__file__).resolve().parents[2] / "template.yaml"
+# Read once: every test deploys the same template, and nothing here changes it.
+_TEMPLATE = Template(TEMPLATE)
 
 
 @dataclass
@@ -84,7 +86,7 @@ def deployed():
     roll_back_touched_items_only()
     fresh_powertools_parameters()
     with mock_aws():
-        template = Template(TEMPLATE)
+        template = _TEMPLATE
         resources = LocalResources(template)
         intrinsics = resources.create_all()
         seed_demo_data(template, intrinsics, resources)

@@ -9,8 +9,10 @@ from pathlib import Path
 import pytest
 
 from infra.local.seed import webhook_secret
+from oms.channels import adapter_for
 from oms.webhooks import signature
 from tests.factories import api_event, channel_principal, response_json
+from tests.integration.test_channel_buyers import ORDERS, without
 
 FIXTURES = Path(__file__).parents[1] / "fixtures" / "channels"
 
@@ -91,3 +93,21 @@ def test_a_payload_of_the_wrong_shape_is_422_naming_the_missing_native_fields(de
     assert answer["statusCode"] == 422
     assert "line_items" in {problem["field"].split(".")[0] for problem in response_json(answer)["errors"]}
     assert deployed.items("OrdersTable") == []
+
+
+@pytest.mark.parametrize("channel", sorted(ORDERS))
+def test_a_channels_order_with_no_buyer_at_all_is_posted_and_stored(deployed, intake, channel):
+    body = json.dumps(without(fixture(channel, ORDERS[channel][0]), {"email", "phone", "name"}))
+    headers = {}
+    scheme = adapter_for(channel).SIGNATURE
+    if scheme:
+        url = f"https://api.example.com/dev/channels/{channel}/orders"
+        signed = (url + body if scheme.url_then_body else body).encode()
+        headers[scheme.header] = signature(webhook_secret(channel), signed, scheme.encoding)
+
+    answer = intake.invoke(api_event(
+        "POST", "/channels/{channel}/orders", f"/channels/{channel}/orders", body=body,
+        principal=channel_principal(channel), path_parameters={"channel": channel}, headers=headers))
+
+    assert answer["statusCode"] == 201, answer["body"]
+    assert (response_json(answer)["customer"] or {}).get("email") is None
