@@ -10,7 +10,7 @@ from datetime import UTC, datetime
 
 from oms.changes import CapacityUse, Change, ChangeConflict, Movement, MovementKind, ShipmentMove
 from oms.errors import Conflict, NotFound
-from oms.lifecycle import OPEN, check_transition
+from oms.lifecycle import OPEN, TransitionRefused, check_transition
 from oms.models import HistoryEvent, Order, OrderStatus, ShipmentChange, ShipmentStatus
 from oms.ports import Store
 
@@ -29,11 +29,17 @@ def decide(order_id: str, wanted: OrderStatus, actor: str, reason: str | None, s
            now: datetime | None = None) -> HistoryEvent:
     """Moves the order to `wanted`; raises OrderNotFound, TransitionRefused or OrderKeptChanging."""
     for _ in range(ATTEMPTS):
+        at = now or datetime.now(UTC)
         order = store.order(order_id)
         if order is None:
             raise OrderNotFound(f"no order {order_id}")
-        check_transition(order.status, wanted)
-        change = _decision(order, wanted, actor, reason, now or datetime.now(UTC))
+        try:
+            check_transition(order.status, wanted)
+        except TransitionRefused:
+            store.commit(Change(at=at, actor=actor, order_id=order_id, history=(HistoryEvent(
+                at=at, actor=actor, refused=True, reason=f"{wanted} refused: the order is {order.status}"),)))
+            raise
+        change = _decision(order, wanted, actor, reason, at)
         try:
             store.commit(change)
         except ChangeConflict:

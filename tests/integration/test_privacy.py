@@ -118,3 +118,41 @@ def test_the_retention_sweep_erases_orders_delivered_long_enough_ago(deployed, i
     assert swept == {"erased_orders": 1}
     assert response_json(get(intake, old))["customer"] is None
     assert response_json(get(intake, recent))["customer"] == ADA
+
+
+def test_an_erasure_read_before_another_change_never_undoes_it(deployed, intake):
+    from oms.changes import Change
+    from oms.models import HistoryEvent
+    from oms.store.orders import OrderErasure
+    from oms.store.tables import Tables
+
+    order_id = response_json(post(intake, unique_order_payload(customer=ADA)))["order_id"]
+    client = deployed.client("dynamodb")
+    stale = client.get_item(TableName=deployed.name_of("OrdersTable"),
+                            Key={"pk": {"S": f"ORDER#{order_id}"}, "sk": {"S": "ORDER"}}, ConsistentRead=True)
+    tables = Tables(deployed.name_of("OrdersTable"), deployed.name_of("InventoryTable"), client)
+    now = datetime.now(UTC)
+    order = tables.order(order_id)
+    tables.commit(Change(at=now, actor="ops", order_id=order_id, order_from=order.status,
+                         order_version=order.version, history=(HistoryEvent(at=now, actor="ops", reason="a note"),)))
+
+    class ReadsStaleFirst:
+        """The header as it was before that change, on the first read only."""
+
+        def __init__(self):
+            self.reads = 0
+            self.exceptions = client.exceptions
+
+        def get_item(self, **request):
+            self.reads += 1
+            return stale if self.reads == 1 else client.get_item(**request)
+
+        def transact_write_items(self, **request):
+            return client.transact_write_items(**request)
+
+    erasure = OrderErasure(deployed.name_of("OrdersTable"), ReadsStaleFirst())
+    assert erasure.erase(order_id, HistoryEvent(at=now, actor="admin", reason="asked"))
+
+    erased = tables.order(order_id)
+    assert erased.version == order.version + 2 and erased.erased_at is not None
+    assert "a note" in [event.reason for event in erased.history]

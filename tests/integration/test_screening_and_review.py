@@ -104,6 +104,10 @@ def test_a_decision_the_lifecycle_refuses_is_a_409_and_changes_nothing(deployed,
     again = decide(review, order_id, "approve")
 
     assert again["statusCode"] == 409 and "cancelled cannot become approved" in response_json(again)["message"]
+    order = response_json(intake.invoke(api_event("GET", "/orders/{order_id}", f"/orders/{order_id}",
+                                                  principal=ADMIN_PRINCIPAL, path_parameters={"order_id": order_id})))
+    assert order["status"] == "cancelled"
+    assert order["history"][-1]["refused"] and "approved refused" in order["history"][-1]["reason"]
 
 
 def test_unknown_orders_and_bad_queries_are_4xx(deployed, review):

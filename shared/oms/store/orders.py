@@ -208,15 +208,18 @@ class OrderErasure:
                 return False
             header = from_item(item)
             header.pop("customer_key", None)
-            erased = {**erase(header), "erased_at": event.model_dump()["at"]}
+            version = int(header.get("version", 0))
+            erased = {**erase(header), "erased_at": event.model_dump()["at"], "version": version + 1}
+            unversioned = " OR attribute_not_exists(#version)" if version == 0 else ""
             try:
                 self._client.transact_write_items(TransactItems=[
                     {"Put": {
                         "TableName": self._table,
                         "Item": to_item(erased),
-                        # Optimistic: a concurrent status change re-reads, never gets overwritten.
-                        "ConditionExpression": "updated_at = :seen AND attribute_not_exists(erased_at)",
-                        "ExpressionAttributeValues": {":seen": {"S": header["updated_at"]}},
+                        # Optimistic, as every change of an order: one made meanwhile is never overwritten.
+                        "ConditionExpression": f"(#version = :seen{unversioned}) AND attribute_not_exists(erased_at)",
+                        "ExpressionAttributeNames": {"#version": "version"},
+                        "ExpressionAttributeValues": {":seen": {"N": str(version)}},
                     }},
                     history_put(self._table, order_id, event),
                 ])
