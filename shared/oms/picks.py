@@ -7,13 +7,13 @@ else (operations included), a pick shows the town, postcode and country alone.
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict
 
 from oms.lifecycle import OPEN
-from oms.models import Shipment
+from oms.models import Shipment, UtcTime
 
 
 class _Frozen(BaseModel):
@@ -44,7 +44,7 @@ class Pick(_Frozen):
     location_id: str
     status: str
     mode: str
-    created_at: datetime
+    created_at: UtcTime
     ship_by: date | None
     channel: str | None
     channel_order_number: str | None
@@ -66,6 +66,9 @@ def pick_of(shipment: Shipment, header: dict[str, Any], reveal: bool) -> Pick:
     """`header` is the order's stored header, its personal data opened if `reveal`."""
     address = header.get("shipping_address") or {}
     fields = {name: value for name, value in address.items() if reveal or name in _PLACE}
+    customer_name = (header.get("customer") or {}).get("name") if reveal else None
+    if address and reveal and not fields.get("name"):
+        fields["name"] = customer_name  # a label needs a recipient: the buyer, when the address names no one
     pickup = shipment.mode == "pickup"
     return Pick(
         shipment_id=shipment.shipment_id, order_id=shipment.order_id, location_id=shipment.location_id,
@@ -76,6 +79,6 @@ def pick_of(shipment: Shipment, header: dict[str, Any], reveal: bool) -> Pick:
                     for line in shipment.lines),
         ship_to=None if pickup or shipment.mode == "transfer" or not address else ShipTo.model_validate(
             {name: value for name, value in fields.items() if name in ShipTo.model_fields}),
-        customer_name=(header.get("customer") or {}).get("name") if pickup and reveal else None,
+        customer_name=customer_name if pickup else None,
         transfer_to=shipment.transfer_to,
     )

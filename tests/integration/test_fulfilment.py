@@ -269,6 +269,7 @@ def test_a_location_lists_its_open_picks_with_where_to_send_them(deployed, alloc
     (pick,) = [p for p in listed["picks"] if p["order_id"] == order_id]
     assert pick["lines"] == [{"line_no": 1, "sku": "TSHIRT-RED-M", "name": None, "quantity": 2}]
     assert pick["ship_to"]["line1"] == "1 Main St" and pick["ship_to"]["postal_code"] == "94107"
+    assert pick["ship_to"]["name"] == "Ada Lovelace"  # the address names no one: the buyer receives it
     assert pick["ship_by"] and pick["channel_order_number"] == "#1001" and pick["delivery_method"] == "standard"
 
     act(deployed, shipment, "accept")
