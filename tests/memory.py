@@ -13,6 +13,7 @@ from oms.changes import (
     CapacityRanOut,
     Change,
     ChangeConflict,
+    ChangeContended,
     ChangeTooLarge,
     Movement,
     MovementKind,
@@ -41,6 +42,7 @@ class MemoryStore:
     orders: dict[str, Order] = field(default_factory=dict)
     committed: dict[tuple[str, date], int] = field(default_factory=dict)  # (location_id, day) -> units
     movements: list[Movement] = field(default_factory=list)
+    contend_next: bool = False  # the next commit meets another transaction (DynamoDB's TransactionConflict)
 
     # ------------------------------------------------------------ oms.ports.Store
 
@@ -60,6 +62,9 @@ class MemoryStore:
                 if (location_id, day) in self.committed}
 
     def commit(self, change: Change) -> None:
+        if self.contend_next:
+            self.contend_next = False
+            raise ChangeContended(change.order_id)
         if change.item_count() > MAX_ITEMS:
             raise ChangeTooLarge(change.item_count())
         self._check(change)

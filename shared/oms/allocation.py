@@ -23,6 +23,7 @@ from oms.changes import (
     CapacityUse,
     Change,
     ChangeConflict,
+    ChangeContended,
     ChangeTooLarge,
     Movement,
     MovementKind,
@@ -75,7 +76,7 @@ def allocate(order_id: str, store: Store, now: datetime | None = None) -> Alloca
         change = allocation_change(order, plan, locations, days, now)
         try:
             store.commit(change)
-        except (StockRanOut, CapacityRanOut):
+        except (StockRanOut, CapacityRanOut, ChangeContended):
             time.sleep(random.uniform(0, 0.01 * 2 ** attempt))  # noqa: S311 - jitter, not secrecy
             continue
         except ChangeConflict:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from oms.changes import Change, ChangeConflict
+from oms.changes import Change, ChangeConflict, ChangeContended
 from oms.lifecycle import check_transition, outstanding_units
 from oms.models import HistoryEvent, OrderStatus
 from oms.ports import Store
@@ -20,6 +20,7 @@ WAITING = (OrderStatus.BACKORDERED, OrderStatus.PARTIALLY_ALLOCATED, OrderStatus
 # How many waiting orders one stock rise looks through; a larger backlog moves on the next rise.
 SCAN_LIMIT = 500
 ACTOR = "backorders"
+ATTEMPTS = 3
 
 
 def resource_waiting_orders(sku: str, review: OrderReview, store: Store, now: datetime | None = None) -> list[str]:
@@ -34,10 +35,18 @@ def resource_waiting_orders(sku: str, review: OrderReview, store: Store, now: da
                 break
     moved = []
     for summary in sorted(waiting, key=lambda order: (order.placed_at, order.order_id)):
-        order = store.order(summary.order_id)
+        if _source_again(summary.order_id, sku, store, now):
+            moved.append(summary.order_id)
+    return moved
+
+
+def _source_again(order_id: str, sku: str, store: Store, now: datetime | None) -> bool:
+    """Moves the order to approved if it still waits for `sku`; False when it does not (any more)."""
+    for _ in range(ATTEMPTS):
+        order = store.order(order_id)
         missing = outstanding_units(order) if order and order.status in WAITING else {}
         if not any(order.lines[number - 1].sku == sku for number in missing):
-            continue
+            return False
         check_transition(order.status, OrderStatus.APPROVED)
         at = now or datetime.now(UTC)
         event = HistoryEvent(at=at, actor=ACTOR, from_status=order.status, to_status=OrderStatus.APPROVED,
@@ -45,7 +54,7 @@ def resource_waiting_orders(sku: str, review: OrderReview, store: Store, now: da
         try:
             store.commit(Change(at=at, actor=ACTOR, order_id=order.order_id, order_from=order.status,
                                 order_version=order.version, order_to=OrderStatus.APPROVED, history=(event,)))
-        except ChangeConflict:
-            continue  # it moved meanwhile (cancelled, or already being sourced)
-        moved.append(order.order_id)
-    return moved
+        except (ChangeConflict, ChangeContended):
+            continue  # it moved meanwhile: look at it again (it may be cancelled, or sourced already)
+        return True
+    return False

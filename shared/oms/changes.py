@@ -158,5 +158,10 @@ class ChangeConflict(Conflict):
     """The order or a shipment was no longer in the status the change was decided on."""
 
 
+class ChangeContended(Conflict):
+    """Another transaction held one of the items at that moment (DynamoDB's TransactionConflict):
+    nothing was decided against this change; read again and try again."""
+
+
 class ChangeTooLarge(ValueError):
     """More items than one transaction can hold."""

@@ -18,7 +18,16 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from enum import StrEnum
 
-from oms.changes import CapacityUse, Change, ChangeConflict, Movement, MovementKind, ShipmentMove, StockRanOut
+from oms.changes import (
+    CapacityUse,
+    Change,
+    ChangeConflict,
+    ChangeContended,
+    Movement,
+    MovementKind,
+    ShipmentMove,
+    StockRanOut,
+)
 from oms.errors import Conflict, NotFound, NotYours
 from oms.ids import order_id_of
 from oms.lifecycle import DERIVED, TransitionRefused, check_shipment_move, check_transition, derived_status
@@ -95,7 +104,7 @@ def _act(shipment_id: str, location_id: str, asked: _Asked, store: Store, now: d
         change = _change(order, shipment, asked, actor, at, store)
         try:
             store.commit(change)
-        except (ChangeConflict, StockRanOut):
+        except (ChangeConflict, ChangeContended, StockRanOut):
             continue  # the order or the stock moved since it was read: decide again on a fresh read
         return change.shipment_moves[0].shipment.model_copy(update=_moved_fields(change.shipment_moves[0]))
     raise ShipmentKeptChanging(f"shipment {shipment_id} kept changing; read it and try again")

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from oms.changes import CapacityUse, Change, ChangeConflict, Movement, MovementKind, ShipmentMove
+from oms.changes import CapacityUse, Change, ChangeConflict, ChangeContended, Movement, MovementKind, ShipmentMove
 from oms.errors import Conflict, NotFound
 from oms.lifecycle import OPEN, TransitionRefused, check_transition
 from oms.models import HistoryEvent, Order, OrderStatus, ShipmentChange, ShipmentStatus
@@ -42,7 +42,7 @@ def decide(order_id: str, wanted: OrderStatus, actor: str, reason: str | None, s
         change = _decision(order, wanted, actor, reason, at)
         try:
             store.commit(change)
-        except ChangeConflict:
+        except (ChangeConflict, ChangeContended):
             continue
         return change.history[0]
     raise OrderKeptChanging(f"order {order_id} kept changing; read it and try again")

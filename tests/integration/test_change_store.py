@@ -98,3 +98,23 @@ def test_events_of_one_millisecond_never_overwrite_each_other(order, tables):
 
     reasons = [event.reason for event in tables.order(order["order_id"]).history]
     assert {"note 0", "note 1", "note 2"} <= set(reasons)
+
+
+def test_a_transaction_conflict_is_told_apart_from_a_failed_condition(order, tables, deployed):
+    client = deployed.client("dynamodb")
+
+    class Contended:
+        exceptions = client.exceptions
+
+        def transact_write_items(self, TransactItems):  # noqa: N803 - boto3's names
+            raise client.exceptions.TransactionCanceledException(
+                {"Error": {"Code": "TransactionCanceledException", "Message": "Transaction cancelled"},
+                 "CancellationReasons": [{"Code": "None"}, {"Code": "TransactionConflict"}]},
+                "TransactWriteItems")
+
+    from oms.changes import ChangeContended
+    from oms.store.changes import ChangeStore
+
+    with pytest.raises(ChangeContended):
+        ChangeStore(deployed.name_of("OrdersTable"), deployed.name_of("InventoryTable"), Contended()).commit(
+            allocation(order))

@@ -9,6 +9,7 @@ every step checks what must always hold:
 - an order's stored status is what its shipments make it;
 - a location's day counts exactly the units committed to it that day and still live;
 - no line is ever covered by more units than were ordered.
+Any commit may also meet another transaction and be cancelled, as DynamoDB cancels one.
 """
 
 from __future__ import annotations
@@ -135,6 +136,11 @@ class Fulfilment(RuleBasedStateMachine):
         self.store.receive(sku, location_id, quantity)
         self.came_in[(sku, location_id)] += quantity
         self._run(("backorders", sku))
+
+    @rule()
+    def contend(self):
+        """The next commit meets another transaction on one of its items, and is cancelled."""
+        self.store.contend_next = True
 
     @rule(data=st.data())
     def deliver_again(self, data):

@@ -19,6 +19,7 @@ from oms.changes import (
     CapacityUse,
     Change,
     ChangeConflict,
+    ChangeContended,
     ChangeTooLarge,
     ShipmentMove,
     StockRanOut,
@@ -69,8 +70,8 @@ class ChangeStore:
         try:
             self._client.transact_write_items(TransactItems=items)
         except self._client.exceptions.TransactionCanceledException as error:
-            failed = {index for index, reason in enumerate(error.response.get("CancellationReasons", []))
-                      if reason.get("Code") == "ConditionalCheckFailed"}
+            reasons = error.response.get("CancellationReasons", [])
+            failed = {index for index, reason in enumerate(reasons) if reason.get("Code") == "ConditionalCheckFailed"}
             exhausted = [(u.sku, u.location_id) for index, u in enumerate(updates) if index in failed]
             if exhausted:
                 raise StockRanOut(exhausted) from error
@@ -79,7 +80,9 @@ class ChangeStore:
                 raise CapacityRanOut(full) from error
             if failed:
                 raise ChangeConflict(change.order_id) from error
-            raise  # a conflict with another transaction, throttling: the caller's retry decides
+            if any(reason.get("Code") == "TransactionConflict" for reason in reasons):
+                raise ChangeContended(change.order_id) from error
+            raise
 
     def _stock(self, update: StockUpdate) -> dict:
         conditions = ["attribute_exists(pk)", "on_hand >= :least_on_hand", "reserved >= :least_reserved"]
