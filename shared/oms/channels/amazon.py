@@ -37,13 +37,13 @@ None; `order_id_from_notification` reads which order an ORDER_CHANGE notificatio
 
 from __future__ import annotations
 
-from decimal import ROUND_CEILING, Decimal, InvalidOperation
+from decimal import ROUND_CEILING, Decimal
 from typing import Any
 
 import iso4217
 
 from oms.channels import ChannelOrder, ChannelPayloadError, WebhookSignature, e164, require, submission_from
-from oms.channels.reading import as_dict, as_list, text
+from oms.channels.reading import as_dict, as_list, decimal, text
 from oms.models import DeliveryMethod, OrderStatus, PaymentMethod, PaymentStatus
 
 SIGNATURE: WebhookSignature | None = None
@@ -247,7 +247,7 @@ class _Money:
         if not isinstance(value, dict) or value.get("Amount") is None:
             self.problems.append({"field": f"{path}.Amount", "problem": "missing"})
             return None
-        amount = _decimal(value["Amount"])
+        amount = decimal(value["Amount"])
         if amount is None:
             self.problems.append({"field": f"{path}.Amount", "problem": f"not an amount: {value['Amount']!r}"})
             return None
@@ -556,7 +556,7 @@ def _order_notes(order: dict, items: list[dict], currency: str) -> list[str]:
     points = [as_dict(item.get("PointsGranted")) for item in items]
     number = sum(p.get("PointsNumber") or 0 for p in points if isinstance(p.get("PointsNumber"), int))
     if number:
-        values = (_decimal(as_dict(p.get("PointsMonetaryValue")).get("Amount")) for p in points)
+        values = (decimal(as_dict(p.get("PointsMonetaryValue")).get("Amount")) for p in points)
         worth = sum((value or Decimal(0) for value in values), Decimal(0))
         notes.append(f"Amazon Points granted: {number} (worth {worth} {currency}); the buyer's total is unchanged")
     for item in items:
@@ -605,18 +605,10 @@ def _coordinate(value: Any, limit: int) -> Decimal | None:
     """A JSON number with more places than the model keeps (Amazon gives eight): rounded to seven."""
     if not isinstance(value, (int, float, str)) or isinstance(value, bool):
         return None
-    coordinate = _decimal(value)
+    coordinate = decimal(value)
     if coordinate is None:
         return None
     coordinate = coordinate.quantize(_COORDINATE)
     return coordinate if abs(coordinate) <= limit else None
 
 
-def _decimal(value: Any) -> Decimal | None:
-    if not isinstance(value, (str, int, float)) or isinstance(value, bool):
-        return None
-    try:
-        amount = Decimal(str(value).strip())
-    except InvalidOperation:
-        return None
-    return amount if amount.is_finite() else None

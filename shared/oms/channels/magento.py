@@ -14,7 +14,7 @@ from decimal import Decimal
 from typing import Any
 
 from oms.channels import ChannelOrder, ChannelPayloadError, WebhookSignature, e164, require, submission_from
-from oms.channels.reading import as_list, decimal_amount, joined, scalar_text, unit_price_and_discount
+from oms.channels.reading import amount, as_list, joined, scalar_text, unit_price_and_discount
 from oms.models import DeliveryMethod, OrderStatus, PaymentMethod, PaymentStatus
 
 # Magento has no standard signed order webhook: integrations pull orders over REST with an
@@ -124,16 +124,16 @@ def to_channel_order(payload: dict) -> ChannelOrder:
     notes: list[str] = []
     lines, line_fields = _lines(payload, notes, problems)
     placed_at = _utc(payload["created_at"], "created_at", problems)
-    total = decimal_amount(payload["grand_total"], "grand_total", problems)
-    shipping = decimal_amount(payload.get("shipping_amount") or 0, "shipping_amount", problems)
+    total = amount(payload["grand_total"], "grand_total", problems)
+    shipping = amount(payload.get("shipping_amount") or 0, "shipping_amount", problems)
     # Where a discount applies to tax-inclusive prices, Magento adds back the tax hidden in
     # it as "discount tax compensation": it is tax, and the grand total counts it.
-    tax = sum((decimal_amount(payload.get(field) or 0, field, problems) for field in (
+    tax = sum((amount(payload.get(field) or 0, field, problems) for field in (
         "tax_amount", "discount_tax_compensation_amount", "shipping_discount_tax_compensation_amount",
     )), Decimal(0))
     # Magento states the order's discount as a negative amount, the items' as positive
     # ones. The part not on the items (a shipping discount) is the order's own.
-    order_discount = abs(decimal_amount(payload.get("discount_amount") or 0, "discount_amount", problems))
+    order_discount = abs(amount(payload.get("discount_amount") or 0, "discount_amount", problems))
     payment = payload["payment"]
     if problems:
         raise ChannelPayloadError(problems)
@@ -203,11 +203,11 @@ def _lines(payload: dict, notes: list[str], problems: list[dict[str, str]]) -> t
         # The row total is what Magento's subtotal adds up; price × quantity where it is absent.
         if item.get("row_total") is not None:
             gross_field = f"{native}.row_total"
-            gross = decimal_amount(item["row_total"], gross_field, problems)
+            gross = amount(item["row_total"], gross_field, problems)
         else:
             gross_field = f"{native}.price"
-            gross = decimal_amount(item["price"], gross_field, problems) * quantity
-        discount = decimal_amount(item.get("discount_amount") or 0, f"{native}.discount_amount", problems)
+            gross = amount(item["price"], gross_field, problems) * quantity
+        discount = amount(item.get("discount_amount") or 0, f"{native}.discount_amount", problems)
         unit_price, discount = unit_price_and_discount(gross, gross - discount, quantity, native, notes)
         lines.append({
             "sku": _sku(item, native, notes),
@@ -257,7 +257,7 @@ def _payment_status(payment: dict, state: str, total: Decimal) -> PaymentStatus:
         return stated
     problems: list[dict[str, str]] = []  # an unreadable amount is passed over: the state stands
     paid, refunded, authorized = (
-        decimal_amount(payment.get(field) or 0, field, problems)
+        amount(payment.get(field) or 0, field, problems)
         for field in ("amount_paid", "amount_refunded", "amount_authorized")
     )
     if refunded > 0:
@@ -335,10 +335,10 @@ def _at(payload: dict, path: str) -> Any:
 def _quantity(value: Any, field: str, problems: list[dict[str, str]]) -> int:
     """qty_ordered is a decimal in Magento (1 or 1.0000); a fraction of a unit (a product
     sold by weight) is not an order line we can fulfil."""
-    amount = decimal_amount(value, field, problems)
-    if amount != amount.to_integral_value():
+    quantity = amount(value, field, problems)
+    if quantity != quantity.to_integral_value():
         problems.append({"field": field, "problem": "a fraction of a unit"})
-    return int(amount)
+    return int(quantity)
 
 
 def _utc(value: Any, field: str, problems: list[dict[str, str]]) -> datetime | None:

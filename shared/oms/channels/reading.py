@@ -59,15 +59,25 @@ def joined(*parts: Any) -> str | None:
     return " ".join(rendered for part in parts if (rendered := scalar_text(part))) or None
 
 
-def decimal_amount(value: Any, field: str, problems: list[dict[str, str]]) -> Decimal:
-    """An amount a channel sends as a string or a JSON number, read through its shortest
-    decimal form (a float 19.99 is 19.99 exactly); anything else is a problem named by field."""
-    if isinstance(value, str | int | float) and not isinstance(value, bool):
-        try:
-            read = Decimal(str(value).strip())
-        except InvalidOperation:
-            read = None
-        if read is not None and read.is_finite():
-            return read
-    problems.append({"field": field, "problem": "not an amount"})
-    return Decimal(0)
+def decimal(value: Any) -> Decimal | None:
+    """A number a channel sends as a string or a JSON number, read through its shortest decimal
+    form (a float 19.99 is 19.99 exactly); None for anything else, or for what is not finite."""
+    if not isinstance(value, str | int | float) or isinstance(value, bool):
+        return None
+    try:
+        read = Decimal(str(value).strip())
+    except InvalidOperation:
+        return None
+    return read if read.is_finite() else None
+
+
+def amount(value: Any, field: str, problems: list[dict[str, str]], default: Decimal | None = None) -> Decimal:
+    """An amount of money; what cannot be read is a problem named by its field (and reads as 0).
+    With a `default`, an absent or empty amount is that instead."""
+    if default is not None and (value is None or value == ""):
+        return default
+    read = decimal(value)
+    if read is None:
+        problems.append({"field": field, "problem": "missing" if value is None else "not an amount"})
+        return Decimal(0)
+    return read

@@ -19,7 +19,7 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from oms.channels import ChannelOrder, ChannelPayloadError, WebhookSignature, e164, require, submission_from
-from oms.channels.reading import as_dict, as_list, dicts, full_name, text
+from oms.channels.reading import amount, as_dict, as_list, dicts, full_name, text
 from oms.models import DeliveryMethod, OrderStatus, PaymentMethod, PaymentStatus
 
 SIGNATURE: WebhookSignature | None = WebhookSignature(header="X-Shopify-Hmac-Sha256", encoding="base64")
@@ -116,7 +116,7 @@ def to_channel_order(payload: dict) -> ChannelOrder:
     total_discounts = _optional_amount(payload, "total_discounts", problems)
     unallocated = Decimal(0) if total_discounts is None else max(total_discounts - allocated, Decimal(0))
     tax = _optional_amount(payload, "total_tax", problems) or Decimal(0)
-    total = _amount(payload["total_price"], "total_price", problems)
+    total = amount(payload["total_price"], "total_price", problems)
     delivery = _delivery(payload, shipping_lines, problems, notes)
     if problems:
         raise ChannelPayloadError(problems)
@@ -190,15 +190,15 @@ def _line(item: dict, index: int, applications: list[dict], problems: list, note
             notes.append(f"line {index + 1} ({name or 'unnamed'}) has no SKU in Shopify: recorded as {sku}")
     discounts = []
     for j, allocation in enumerate(dicts(item.get("discount_allocations"))):
-        amount = _amount(allocation.get("amount"), f"{path}.discount_allocations.{j}.amount", problems)
-        if amount:
+        allocated = amount(allocation.get("amount"), f"{path}.discount_allocations.{j}.amount", problems)
+        if allocated:
             code = _discount_name(applications, allocation.get("discount_application_index"))
-            discounts.append({"amount": amount, "code": code})
+            discounts.append({"amount": allocated, "code": code})
     return {
         "sku": sku,
         "name": name,
         "quantity": item["quantity"],
-        "unit_price": _amount(item["price"], f"{path}.price", problems),
+        "unit_price": amount(item["price"], f"{path}.price", problems),
         "discounts": discounts,
     }
 
@@ -223,8 +223,8 @@ def _shipping(shipping_lines: list[dict], problems: list) -> tuple[Decimal, Deci
     """What shipping costs after its own discounts (`discounted_price`, where given), and those discounts."""
     charged = discounted_by = Decimal(0)
     for i, line in enumerate(shipping_lines):
-        price = _amount(line.get("price"), f"shipping_lines.{i}.price", problems)
-        after = price if line.get("discounted_price") is None else _amount(
+        price = amount(line.get("price"), f"shipping_lines.{i}.price", problems)
+        after = price if line.get("discounted_price") is None else amount(
             line["discounted_price"], f"shipping_lines.{i}.discounted_price", problems
         )
         charged += after
@@ -388,19 +388,5 @@ def _native_fields(line_count: int) -> dict[str, str]:
     return native
 
 
-def _amount(value: Any, field: str, problems: list) -> Decimal:
-    """Shopify's money, a decimal string; anything else is reported under its field."""
-    amount = None
-    if isinstance(value, (str, int, float)) and not isinstance(value, bool):
-        try:
-            amount = Decimal(str(value))
-        except InvalidOperation:
-            amount = None
-    if amount is None or not amount.is_finite():
-        problems.append({"field": field, "problem": "missing" if value is None else f"not an amount: {value!r}"})
-        return Decimal(0)
-    return amount
-
-
 def _optional_amount(payload: dict, field: str, problems: list) -> Decimal | None:
-    return None if payload.get(field) is None else _amount(payload[field], field, problems)
+    return None if payload.get(field) is None else amount(payload[field], field, problems)

@@ -32,7 +32,7 @@ from urllib.parse import quote
 from iso4217 import Currency
 
 from oms.channels import ChannelOrder, ChannelPayloadError, WebhookSignature, e164, require, submission_from
-from oms.channels.reading import as_dict, as_list, dicts, full_name, text
+from oms.channels.reading import as_dict, as_list, decimal, dicts, full_name, text
 from oms.models import DeliveryMethod, OrderStatus, PaymentMethod, PaymentStatus
 
 SIGNATURE: WebhookSignature | None = WebhookSignature(
@@ -280,7 +280,8 @@ class _Money:
 
     def __call__(self, value: Any, field: str) -> Decimal:
         amount = value.get("amount") if isinstance(value, dict) else None
-        if not isinstance(amount, int) or isinstance(amount, bool):
+        minor = decimal(amount) if isinstance(amount, int) else None  # Square's money is whole minor units
+        if minor is None:
             problem = "missing" if amount is None else f"not an amount in minor units: {amount!r}"
             self.problems.append({"field": f"{field}.amount", "problem": problem})
             return Decimal(0)
@@ -290,7 +291,7 @@ class _Money:
             )
         unit = Decimal(1).scaleb(-self.exponent)
         try:
-            return (Decimal(amount) * unit).quantize(unit)
+            return (minor * unit).quantize(unit)
         except InvalidOperation:  # more digits than any price has
             self.problems.append({"field": f"{field}.amount", "problem": f"not an amount: {amount!r}"})
             return Decimal(0)

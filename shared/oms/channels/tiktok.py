@@ -17,11 +17,11 @@ plus the US retail delivery fee, a state levy collected like a tax.
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Any
 
 from oms.channels import ChannelOrder, ChannelPayloadError, WebhookSignature, e164, require, submission_from
-from oms.channels.reading import as_list, dicts, full_name, text
+from oms.channels.reading import amount, as_list, dicts, full_name, text
 from oms.models import DeliveryMethod, OrderStatus, PaymentMethod, PaymentStatus
 
 # TikTok Shop puts its signature in the `Authorization` header: per the webhook guide's
@@ -182,13 +182,13 @@ def _adapted(order: dict) -> ChannelOrder:
     status = order["status"]
     payment = order["payment"]
     lines, line_paths = _lines(order, status, problems, notes)
-    shipping = _amount(payment.get("shipping_fee"), "payment.shipping_fee", problems, default=Decimal(0))
-    fees = {name: _amount(payment.get(name), f"payment.{name}", problems, default=Decimal(0)) for name in FEES_WITH_SHIPPING}
+    shipping = amount(payment.get("shipping_fee"), "payment.shipping_fee", problems, default=Decimal(0))
+    fees = {name: amount(payment.get(name), f"payment.{name}", problems, default=Decimal(0)) for name in FEES_WITH_SHIPPING}
     if any(fees.values()):
         notes.append("TikTok fees counted with shipping: " + ", ".join(f"{name} {fee}" for name, fee in fees.items() if fee))
-    levy = _amount(payment.get("retail_delivery_fee"), "payment.retail_delivery_fee", problems, default=Decimal(0))
-    tax = _amount(payment.get("tax"), "payment.tax", problems, default=Decimal(0)) + levy
-    total = _amount(payment["total_amount"], "payment.total_amount", problems)
+    levy = amount(payment.get("retail_delivery_fee"), "payment.retail_delivery_fee", problems, default=Decimal(0))
+    tax = amount(payment.get("tax"), "payment.tax", problems, default=Decimal(0)) + levy
+    total = amount(payment["total_amount"], "payment.total_amount", problems)
     placed_at = _placed_at(order["create_time"], problems)
     if problems:
         raise ChannelPayloadError(problems)
@@ -279,7 +279,7 @@ def _line(group: list[tuple[int, dict]], problems: list, notes: list[str]) -> di
     if bundle:
         notes.append(f"{sku} is a TikTok virtual bundle of {', '.join(bundle)}")
     discounts = [
-        {"amount": sum((_amount(unit.get(field), f"line_items.{i}.{field}", problems, default=Decimal(0))
+        {"amount": sum((amount(unit.get(field), f"line_items.{i}.{field}", problems, default=Decimal(0))
                         for i, unit in group), Decimal(0)), "code": code}
         for field, code in (("seller_discount", "seller discount"), ("platform_discount", "TikTok platform discount"))
     ]
@@ -287,7 +287,7 @@ def _line(group: list[tuple[int, dict]], problems: list, notes: list[str]) -> di
         "sku": sku,
         "name": name[:200] if name else None,
         "quantity": len(group),
-        "unit_price": _amount(item["original_price"], f"{path}.original_price", problems),
+        "unit_price": amount(item["original_price"], f"{path}.original_price", problems),
         "discounts": [discount for discount in discounts if discount["amount"]],
     }
 
@@ -442,17 +442,3 @@ def _native_fields(line_paths: list[str]) -> dict[str, str]:
     return native
 
 
-def _amount(value: Any, field: str, problems: list, default: Decimal | None = None) -> Decimal:
-    """TikTok's money, a decimal string; an absent or empty optional one is `default`."""
-    if default is not None and (value is None or value == ""):
-        return default
-    amount = None
-    if isinstance(value, (str, int)) and not isinstance(value, bool):
-        try:
-            amount = Decimal(str(value).strip())
-        except InvalidOperation:
-            amount = None
-    if amount is None or not amount.is_finite():
-        problems.append({"field": field, "problem": "missing" if value is None else f"not an amount: {value!r}"})
-        return Decimal(0)
-    return amount

@@ -15,7 +15,7 @@ from decimal import Decimal
 from typing import Any
 
 from oms.channels import ChannelOrder, ChannelPayloadError, WebhookSignature, e164, require, submission_from
-from oms.channels.reading import as_list, decimal_amount, joined, scalar_text, unit_price_and_discount
+from oms.channels.reading import amount, as_list, joined, scalar_text, unit_price_and_discount
 from oms.models import DeliveryMethod, OrderStatus, PaymentMethod, PaymentStatus
 
 SIGNATURE = WebhookSignature(header="X-WC-Webhook-Signature", encoding="base64")
@@ -105,9 +105,9 @@ def to_channel_order(payload: dict) -> ChannelOrder:
     notes: list[str] = []
     lines, line_fields = _lines(payload, notes, problems)
     placed_at = _utc(payload["date_created_gmt"], "date_created_gmt", problems)
-    total = decimal_amount(payload["total"], "total", problems)
-    shipping = decimal_amount(payload.get("shipping_total") or "0", "shipping_total", problems)
-    tax = decimal_amount(payload.get("total_tax") or "0", "total_tax", problems)
+    total = amount(payload["total"], "total", problems)
+    shipping = amount(payload.get("shipping_total") or "0", "shipping_total", problems)
+    tax = amount(payload.get("total_tax") or "0", "total_tax", problems)
     discount = _fees(payload, notes, problems)
     refunded = _refunded(payload, problems)
     if problems:
@@ -169,8 +169,8 @@ def _lines(payload: dict, notes: list[str], problems: list[dict[str, str]]) -> t
             problems += missing
             continue
         quantity = _quantity(item["quantity"], f"{native}.quantity", problems)
-        subtotal = decimal_amount(item["subtotal"], f"{native}.subtotal", problems)
-        net = decimal_amount(item["total"], f"{native}.total", problems)
+        subtotal = amount(item["subtotal"], f"{native}.subtotal", problems)
+        net = amount(item["total"], f"{native}.total", problems)
         unit_price, discount = unit_price_and_discount(subtotal, net, quantity, native, notes)
         name = scalar_text(html.unescape(str(item.get("name") or "")))  # names arrive HTML-escaped ("&ndash;")
         lines.append({
@@ -209,18 +209,18 @@ def _fees(payload: dict, notes: list[str], problems: list[dict[str, str]]) -> De
     for index, fee in enumerate(as_list(payload.get("fee_lines"))):
         if not isinstance(fee, dict):
             continue
-        amount = decimal_amount(fee.get("total"), f"fee_lines.{index}.total", problems)
-        if amount < 0:
-            discount -= amount
-        elif amount > 0:
-            notes.append(f"fee_lines.{index} ({scalar_text(fee.get('name'))}, {amount}) is not an order line: "
+        fee_total = amount(fee.get("total"), f"fee_lines.{index}.total", problems)
+        if fee_total < 0:
+            discount -= fee_total
+        elif fee_total > 0:
+            notes.append(f"fee_lines.{index} ({scalar_text(fee.get('name'))}, {fee_total}) is not an order line: "
                          "it is in the total only")
     return discount
 
 
 def _refunded(payload: dict, problems: list[dict[str, str]]) -> Decimal:
     """What was refunded so far: each refund's total is negative ("-10.00")."""
-    return sum((abs(decimal_amount(refund.get("total"), f"refunds.{index}.total", problems))
+    return sum((abs(amount(refund.get("total"), f"refunds.{index}.total", problems))
                 for index, refund in enumerate(as_list(payload.get("refunds"))) if isinstance(refund, dict)), Decimal(0))
 
 
