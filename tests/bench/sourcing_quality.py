@@ -8,12 +8,12 @@ comes from a MILP over the same cost model (scipy's `milp`, HiGHS): integer unit
 (line, location), a binary per location paying the shipment cost when it ships, availability
 and capacity constraints, and backordered units priced above any plan so that, like sourcing,
 it fills every unit it can first. A greedy baseline takes each line from the nearest location
-holding it.
+holding it. Every unit weighs the cost model's default, as in production, where no unit weights
+are passed to sourcing yet.
 """
 
 from __future__ import annotations
 
-import math
 import random
 import statistics
 import time
@@ -53,8 +53,6 @@ class Outcome:
 
 def generate(orders: int = ORDERS, seed: int = SEED) -> list[Instance]:
     rng = random.Random(seed)
-    weights = [None if rng.random() < 0.3 else round(math.exp(rng.uniform(math.log(0.1), math.log(8.0))), 2)
-               for _ in range(SKUS)]
     skus = [f"SKU-{number:04d}" for number in range(SKUS)]
     candidates = tuple(_locations(rng, skus))
     instances = []
@@ -63,8 +61,9 @@ def generate(orders: int = ORDERS, seed: int = SEED) -> list[Instance]:
         picked = rng.sample(range(SKUS), count)
         if rng.random() < 0.03:  # the same SKU twice: lines compete for its stock
             picked[-1] = picked[0]
-        lines = tuple(Demand(line_no, skus[sku], _quantity(rng), weights[sku])
-                      for line_no, sku in enumerate(picked, start=1))
+        # No unit weights: allocation passes none (no channel or catalogue gives them yet), so every
+        # unit weighs the cost model's default here too.
+        lines = tuple(Demand(line_no, skus[sku], _quantity(rng)) for line_no, sku in enumerate(picked, start=1))
         excluded = frozenset({f"store-{rng.randrange(40):02d}"}) if rng.random() < 0.05 else frozenset()
         destination = Destination(latitude=f"{rng.uniform(*LATITUDES):.5f}",
                                   longitude=f"{rng.uniform(*LONGITUDES):.5f}",
