@@ -168,6 +168,30 @@ def test_a_signed_square_webhook_is_queued_and_the_order_fetched(deployed, fetch
     assert [order["channel"]["S"] for order in orders] == ["square"]
 
 
+def test_a_notification_that_cannot_be_queued_is_refused_for_the_channel_to_send_again(deployed):
+    from botocore.exceptions import EndpointConnectionError
+
+    from infra.local.seed import webhook_secret
+    from oms.webhooks import signature
+
+    intake = deployed.function("IntakeFunction")
+    module = sys.modules[intake.handler.__module__]
+
+    class Unreachable:
+        def send_message(self, **_):
+            raise EndpointConnectionError(endpoint_url="https://sqs.us-east-1.amazonaws.com")
+
+    module._fetch_queue = lambda: Unreachable()
+    body = json.dumps(fixture("square", "webhook_order_created.json"))
+    signed = "https://api.example.com/dev/channels/square/orders" + body
+    answer = intake.invoke(api_event(
+        "POST", "/channels/{channel}/orders", "/channels/square/orders", body=body, principal=channel_principal("square"),
+        path_parameters={"channel": "square"},
+        headers={"x-square-hmacsha256-signature": signature(webhook_secret("square"), signed.encode())}))
+
+    assert answer["statusCode"] == 503 and "again" in json.loads(answer["body"])["message"]
+
+
 def test_each_channel_fetcher_builds_its_real_client(deployed, fetcher):
     _, module = fetcher
     secret = deployed.environment("ChannelFetchFunction")["OMS_CHANNEL_CREDENTIALS"]
