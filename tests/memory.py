@@ -20,7 +20,7 @@ from oms.changes import (
     StockRanOut,
     stock_updates,
 )
-from oms.models import Location, Order, Stock
+from oms.models import CHANNEL_DATA, Location, Order, Stock
 from oms.store.orders import OrderSummary
 
 
@@ -69,7 +69,7 @@ class MemoryStore:
             raise ChangeTooLarge(change.item_count())
         self._check(change)
         for update in stock_updates(change.movements):
-            level = self.levels[(update.sku, update.location_id)]
+            level = self.levels.setdefault((update.sku, update.location_id), Level(on_hand=0))
             level.on_hand += update.on_hand
             level.reserved += update.reserved
         for use in change.capacity:
@@ -82,14 +82,26 @@ class MemoryStore:
         shipments = tuple(
             s.model_copy(update=_moved(moved[s.shipment_id])) if s.shipment_id in moved else s for s in order.shipments
         ) + change.new_shipments
-        update = {"shipments": shipments, "history": order.history + change.history}
+        cancelled = {c.line_no: c.after for c in change.line_cancellations}
+        lines = tuple(line.model_copy(update={"cancelled": cancelled[n]}) if n in cancelled else line
+                      for n, line in enumerate(order.lines, start=1))
+        returns_moved = {move.returned.return_id: move for move in change.return_moves}
+        returns = tuple(r.model_copy(update=_fields(returns_moved[r.return_id], "received", "received_at", "refund_id"))
+                        if r.return_id in returns_moved else r for r in order.returns) + change.new_returns
+        refunds_moved = {move.refund.refund_id: move for move in change.refund_moves}
+        refunds = tuple(r.model_copy(update=_fields(refunds_moved[r.refund_id], "confirmed_at", "channel_refund_id"))
+                        if r.refund_id in refunds_moved else r for r in order.refunds) + change.new_refunds
+        update = {"shipments": shipments, "history": order.history + change.history, "lines": lines,
+                  "returns": returns, "refunds": refunds}
         if change.order_version is not None:
             update["version"] = order.version + 1
             if change.moves_order:
                 update["status"] = change.order_to
             if change.hold_reasons is not None:
                 update["hold_reasons"] = change.hold_reasons
-        self.orders[change.order_id] = order.model_copy(update=update)
+            update.update(change.header)
+        self.orders[change.order_id] = Order.model_validate(
+            {**order.model_dump(), **{k: v for k, v in update.items()}}, context=CHANNEL_DATA)
 
     # ------------------------------------------------------------ what review and backorders list
 
@@ -118,6 +130,8 @@ class MemoryStore:
         exhausted = []
         for update in stock_updates(change.movements):
             level = self.levels.get((update.sku, update.location_id))
+            if update.creates:
+                continue
             if level is None or level.on_hand < update.least_on_hand or level.reserved < update.least_reserved or (
                     update.least_available is not None and level.available < update.least_available):
                 exhausted.append((update.sku, update.location_id))
@@ -143,11 +157,25 @@ class MemoryStore:
             raise ChangeConflict(change.order_id)
         if any(s.shipment_id in current for s in change.new_shipments):
             raise ChangeConflict(change.order_id)
+        lines = dict(enumerate(order.lines, start=1)) if order else {}
+        if any(lines[c.line_no].cancelled != c.before for c in change.line_cancellations):
+            raise ChangeConflict(change.order_id)
+        returns = {r.return_id: r for r in order.returns} if order else {}
+        refunds = {r.refund_id: r for r in order.refunds} if order else {}
+        if (any(returns.get(m.returned.return_id, m.returned).status != m.returned.status for m in change.return_moves)
+                or any(refunds.get(m.refund.refund_id, m.refund).status != m.refund.status for m in change.refund_moves)
+                or any(r.return_id in returns for r in change.new_returns)
+                or any(r.refund_id in refunds for r in change.new_refunds)):
+            raise ChangeConflict(change.order_id)
+
+
+def _fields(move, *names: str) -> dict:
+    return {"status": move.to, **{name: getattr(move, name) for name in names if getattr(move, name)}}
 
 
 def _moved(move) -> dict:
     fields = {"status": move.to}
-    for name in ("carrier", "tracking_number", "shipped_at"):
+    for name in ("carrier", "tracking_number", "shipped_at", "delivered_at"):
         if getattr(move, name) is not None:
             fields[name] = getattr(move, name)
     return fields

@@ -10,6 +10,7 @@ from chalice import Response
 from pydantic import BaseModel, ConfigDict, Field
 
 from oms.models import OrderStatus
+from oms.cancellation import cancel
 from oms.review import decide
 from oms.settings import TablesSettings
 from oms.store.orders import OrderReview
@@ -38,6 +39,19 @@ class Decision(BaseModel):
     reason: str | None = Field(default=None, max_length=500)
 
 
+class CancelledUnits(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    line_no: int = Field(ge=1)
+    quantity: int = Field(ge=1)
+
+
+class Cancellation(Decision):
+    """The whole order, or `lines` (units of some lines)."""
+
+    lines: list[CancelledUnits] | None = Field(default=None, min_length=1, max_length=100)
+
+
 @app.route("/orders", methods=["GET"])
 def list_orders() -> Response:
     listing = app.query(Listing)
@@ -51,8 +65,15 @@ def approve(order_id: str) -> Response:
 
 
 @app.route("/orders/{order_id}/cancel", methods=["POST"])
-def cancel(order_id: str) -> Response:
-    return _decide(order_id, OrderStatus.CANCELLED)
+def cancel_order(order_id: str) -> Response:
+    asked = app.body(Cancellation, optional=True)
+    lines = {line.line_no: line.quantity for line in asked.lines} if asked.lines else None
+    done = cancel(order_id, app.principal.name, asked.reason, store, lines)
+    logger.info("order cancelled", extra={"order_id": order_id, "status": done.status, "by": app.principal.name,
+                                          "units": sum(done.units.values())})
+    return Response(body={"order_id": order_id, "status": done.status,
+                          "cancelled": [{"line_no": n, "quantity": u} for n, u in sorted(done.units.items())],
+                          "refund": done.refund.model_dump(mode="json") if done.refund else None}, status_code=200)
 
 
 def _decide(order_id: str, wanted: OrderStatus) -> Response:

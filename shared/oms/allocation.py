@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import random
 import time
+from collections import Counter
 from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime
 
@@ -98,9 +99,30 @@ def _outstanding(order: Order) -> SourcingRequest:
     return replace(request, lines=lines)
 
 
-def _candidates(order: Order, store: Store, locations, used: dict[str, int]) -> list[Candidate]:
+def _candidates(order: Order, store: Store, locations, used: dict[str, int],
+                given_back: Counter | None = None) -> list[Candidate]:
     stock = [record for sku in sorted({line.sku for line in order.lines}) for record in store.stock(sku)]
+    if given_back:
+        stock = [record.model_copy(update={"reserved": record.reserved - given_back[(record.sku, record.location_id)]})
+                 for record in stock]
     return [Candidate.of(location, stock, used.get(location.location_id, 0)) for location in locations]
+
+
+def best_plan(order: Order, store: Store, giving_back: tuple[Shipment, ...], now: datetime) -> SourcingPlan:
+    """How the order would be sourced now if these open shipments of it gave their units and
+    capacity back: what an address change compares the shipments it has with."""
+    freed = Counter()
+    for shipment in giving_back:
+        for line in shipment.lines:
+            freed[(line.sku, shipment.location_id)] += line.quantity
+    without = order.model_copy(update={"shipments": tuple(s for s in order.shipments if s not in giving_back)})
+    locations = {location.location_id: location for location in store.locations()}
+    days = {location_id: location.today(now) for location_id, location in locations.items()}
+    used = store.capacity_used(days)
+    for shipment in giving_back:
+        if shipment.capacity_day == days.get(shipment.location_id):
+            used[shipment.location_id] = used.get(shipment.location_id, 0) - shipment.units
+    return source(_outstanding(without), _candidates(without, store, locations.values(), used, freed))
 
 
 def allocation_change(order: Order, plan: SourcingPlan, locations: dict[str, Location], days: dict[str, date],

@@ -7,11 +7,12 @@ starts this, so an allocation's own reservation never does.
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import datetime
 
-from oms.changes import Change, ChangeConflict, ChangeContended
+from oms.changes import Change
+from oms.deciding import OrderKeptChanging, OrderNotFound, decide_and_commit
 from oms.lifecycle import check_transition, outstanding_units
-from oms.models import HistoryEvent, OrderStatus
+from oms.models import HistoryEvent, Order, OrderStatus
 from oms.ports import Store
 from oms.store.orders import OrderReview
 
@@ -20,7 +21,6 @@ WAITING = (OrderStatus.BACKORDERED, OrderStatus.PARTIALLY_ALLOCATED, OrderStatus
 # How many waiting orders one stock rise looks through; a larger backlog moves on the next rise.
 SCAN_LIMIT = 500
 ACTOR = "backorders"
-ATTEMPTS = 3
 
 
 def resource_waiting_orders(sku: str, review: OrderReview, store: Store, now: datetime | None = None) -> list[str]:
@@ -42,19 +42,17 @@ def resource_waiting_orders(sku: str, review: OrderReview, store: Store, now: da
 
 def _source_again(order_id: str, sku: str, store: Store, now: datetime | None) -> bool:
     """Moves the order to approved if it still waits for `sku`; False when it does not (any more)."""
-    for _ in range(ATTEMPTS):
-        order = store.order(order_id)
-        missing = outstanding_units(order) if order and order.status in WAITING else {}
+    def decide(order: Order, at: datetime) -> Change | None:
+        missing = outstanding_units(order) if order.status in WAITING else {}
         if not any(order.lines[number - 1].sku == sku for number in missing):
-            return False
+            return None  # cancelled, or sourced already, meanwhile
         check_transition(order.status, OrderStatus.APPROVED)
-        at = now or datetime.now(UTC)
         event = HistoryEvent(at=at, actor=ACTOR, from_status=order.status, to_status=OrderStatus.APPROVED,
                              reason=f"stock of {sku} arrived: sourcing again")
-        try:
-            store.commit(Change(at=at, actor=ACTOR, order_id=order.order_id, order_from=order.status,
-                                order_version=order.version, order_to=OrderStatus.APPROVED, history=(event,)))
-        except (ChangeConflict, ChangeContended):
-            continue  # it moved meanwhile: look at it again (it may be cancelled, or sourced already)
-        return True
-    return False
+        return Change(at=at, actor=ACTOR, order_id=order.order_id, order_from=order.status,
+                      order_version=order.version, order_to=OrderStatus.APPROVED, history=(event,))
+
+    try:
+        return decide_and_commit(order_id, store, decide, now)[1] is not None
+    except (OrderNotFound, OrderKeptChanging):
+        return False  # gone, or too busy to move now: the next stock rise looks again

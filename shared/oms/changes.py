@@ -11,13 +11,24 @@ those that touch one stock record into one update, and keeps each as a movement 
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from enum import StrEnum
+from typing import Any
 
 from oms.errors import Conflict
-from oms.models import HistoryEvent, OrderStatus, Shipment, ShipmentStatus
+from oms.models import (
+    HistoryEvent,
+    OrderStatus,
+    ReceivedLine,
+    Refund,
+    RefundStatus,
+    Return,
+    ReturnStatus,
+    Shipment,
+    ShipmentStatus,
+)
 
 # DynamoDB's limit on the items of one transaction.
 MAX_ITEMS = 100
@@ -28,7 +39,8 @@ class MovementKind(StrEnum):
     RELEASE = "release"  # a shipment rejected or cancelled: reserved down
     SHIP = "ship"  # gone with a shipment: on hand and reserved down
     COUNT = "count"  # found (+) or lost (-) in a count
-    RECEIVE = "receive"  # a delivery, a transfer in, a return to stock
+    RECEIVE = "receive"  # a delivery, a transfer in
+    RETURN = "return"  # a customer's return received (a damaged one is written off beside it)
     WRITE_OFF = "write_off"  # a location says units it had free are not there
 
 
@@ -66,6 +78,8 @@ class StockUpdate:
     least_on_hand: int
     least_reserved: int
     least_available: int | None
+    # A return may come back to a location that never held the SKU: its record is made.
+    creates: bool = False
 
     @property
     def available(self) -> int:
@@ -85,6 +99,7 @@ def stock_updates(movements: Iterable[Movement]) -> list[StockUpdate]:
             sku=sku, location_id=location_id, on_hand=on_hand, reserved=reserved,
             least_on_hand=max(0, -on_hand), least_reserved=max(0, -reserved),
             least_available=taken if guarded else None,
+            creates=any(m.kind == MovementKind.RETURN for m in group),
         ))
     return updates
 
@@ -98,6 +113,33 @@ class ShipmentMove:
     carrier: str | None = None
     tracking_number: str | None = None
     shipped_at: datetime | None = None
+    delivered_at: datetime | None = None
+
+
+@dataclass(frozen=True)
+class LineCancellation:
+    """A line's cancelled units from what was read to what they become."""
+
+    line_no: int
+    before: int
+    after: int
+
+
+@dataclass(frozen=True)
+class ReturnMove:
+    returned: Return
+    to: ReturnStatus
+    received: tuple[ReceivedLine, ...] = ()
+    received_at: datetime | None = None
+    refund_id: str | None = None
+
+
+@dataclass(frozen=True)
+class RefundMove:
+    refund: Refund
+    to: RefundStatus
+    confirmed_at: datetime | None = None
+    channel_refund_id: str | None = None
 
 
 @dataclass(frozen=True)
@@ -121,8 +163,15 @@ class Change:
     order_version: int | None = None
     order_to: OrderStatus | None = None  # None: the status stays
     hold_reasons: tuple[str, ...] | None = None
+    # Header attributes replaced as stored (personal data already sealed): an address, a payment status.
+    header: Mapping[str, Any] = field(default_factory=dict)
+    line_cancellations: tuple[LineCancellation, ...] = ()
     new_shipments: tuple[Shipment, ...] = ()
     shipment_moves: tuple[ShipmentMove, ...] = ()
+    new_returns: tuple[Return, ...] = ()
+    return_moves: tuple[ReturnMove, ...] = ()
+    new_refunds: tuple[Refund, ...] = ()
+    refund_moves: tuple[RefundMove, ...] = ()
     movements: tuple[Movement, ...] = ()
     capacity: tuple[CapacityUse, ...] = ()
     history: tuple[HistoryEvent, ...] = field(default=())
@@ -135,6 +184,8 @@ class Change:
         """Items of the transaction a store commits it in."""
         return (len(stock_updates(self.movements)) + len(self.movements) + len(self.new_shipments)
                 + len(self.shipment_moves) + len({(use.location_id, use.day) for use in self.capacity})
+                + len(self.line_cancellations) + len(self.new_returns) + len(self.return_moves)
+                + len(self.new_refunds) + len(self.refund_moves)
                 + (1 if self.order_version is not None else 0) + len(self.history))
 
 

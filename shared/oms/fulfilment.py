@@ -15,26 +15,17 @@ refused, and refused.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 from enum import StrEnum
 
-from oms.changes import (
-    CapacityUse,
-    Change,
-    ChangeConflict,
-    ChangeContended,
-    Movement,
-    MovementKind,
-    ShipmentMove,
-    StockRanOut,
-)
-from oms.errors import Conflict, NotFound, NotYours
+from oms.changes import CapacityUse, Change, Movement, MovementKind, ShipmentMove
+from oms.deciding import decide_and_commit
+from oms.errors import NotFound, NotYours
 from oms.ids import order_id_of
 from oms.lifecycle import DERIVED, TransitionRefused, check_shipment_move, check_transition, derived_status
 from oms.models import HistoryEvent, Order, OrderStatus, Shipment, ShipmentChange, ShipmentStatus
 from oms.ports import Store
 
-ATTEMPTS = 5
 
 
 class RejectionReason(StrEnum):
@@ -50,10 +41,6 @@ class ShipmentNotFound(NotFound):
 
 class NotThisLocations(NotYours):
     pass
-
-
-class ShipmentKeptChanging(Conflict):
-    """Every attempt found the order changed by someone else first."""
 
 
 @dataclass(frozen=True)
@@ -86,28 +73,35 @@ def reject(shipment_id: str, location_id: str, reason: RejectionReason, store: S
 
 def _act(shipment_id: str, location_id: str, asked: _Asked, store: Store, now: datetime | None) -> Shipment:
     actor = f"location:{location_id}"
-    for _ in range(ATTEMPTS):
-        at = now or datetime.now(UTC)
-        order = store.order(order_id_of(shipment_id)) if shipment_id.startswith("shp_") else None
-        shipment = next((s for s in order.shipments if s.shipment_id == shipment_id), None) if order else None
-        if shipment is None:
-            raise ShipmentNotFound(f"no shipment {shipment_id}")
-        if shipment.location_id != location_id:
-            raise NotThisLocations("this shipment is another location's")
+
+    def decide(order: Order, at: datetime) -> Change | None:
+        shipment = _own(order, shipment_id, location_id)
         if _already_done(shipment, asked):
-            return shipment
+            return None
         try:
             check_shipment_move(shipment.status, asked.to)
         except TransitionRefused:
             store.commit(_refused(order, shipment, asked, actor, at))
             raise
-        change = _change(order, shipment, asked, actor, at, store)
-        try:
-            store.commit(change)
-        except (ChangeConflict, ChangeContended, StockRanOut):
-            continue  # the order or the stock moved since it was read: decide again on a fresh read
-        return change.shipment_moves[0].shipment.model_copy(update=_moved_fields(change.shipment_moves[0]))
-    raise ShipmentKeptChanging(f"shipment {shipment_id} kept changing; read it and try again")
+        return _change(order, shipment, asked, actor, at, store)
+
+    if not shipment_id.startswith("shp_"):
+        raise ShipmentNotFound(f"no shipment {shipment_id}")
+    order, change = decide_and_commit(order_id_of(shipment_id), store, decide, now,
+                                      missing=f"no shipment {shipment_id}")
+    if change is None:
+        return _own(order, shipment_id, location_id)
+    move = change.shipment_moves[0]
+    return move.shipment.model_copy(update=_moved_fields(move))
+
+
+def _own(order: Order, shipment_id: str, location_id: str) -> Shipment:
+    shipment = next((s for s in order.shipments if s.shipment_id == shipment_id), None)
+    if shipment is None:
+        raise ShipmentNotFound(f"no shipment {shipment_id}")
+    if shipment.location_id != location_id:
+        raise NotThisLocations("this shipment is another location's")
+    return shipment
 
 
 def _already_done(shipment: Shipment, asked: _Asked) -> bool:

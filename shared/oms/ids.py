@@ -32,5 +32,14 @@ def shipment_id(order_id: str, number: int) -> str:
     return f"shp_{order_id.removeprefix('ord_')}_{number:02d}"
 
 
-def order_id_of(shipment_id: str) -> str:
-    return "ord_" + shipment_id.removeprefix("shp_").rsplit("_", 1)[0]
+def order_id_of(part_id: str) -> str:
+    """The order a shipment, return or refund id (`shp_`, `ret_`, `rfd_` + the order's ULID + `_nn`) is of."""
+    return "ord_" + part_id[4:].rsplit("_", 1)[0]
+
+
+def return_id(order_id: str, number: int) -> str:
+    return f"ret_{order_id.removeprefix('ord_')}_{number:02d}"
+
+
+def refund_id(order_id: str, number: int) -> str:
+    return f"rfd_{order_id.removeprefix('ord_')}_{number:02d}"

@@ -27,13 +27,15 @@ ORDER_TRANSITIONS: dict[S, frozenset[S]] = {
                            S.CANCELLED}),
     # Back to approved = source again.
     S.BACKORDERED: frozenset({S.APPROVED, S.CANCELLED}),
-    S.PARTIALLY_ALLOCATED: frozenset({S.APPROVED, S.PARTIALLY_SHIPPED, S.CANCELLED}),
+    # Cancelling what waits can leave the order allocated, or shipped by what already left.
+    S.PARTIALLY_ALLOCATED: frozenset({S.APPROVED, S.ALLOCATED, S.PARTIALLY_SHIPPED, S.CANCELLED}),
     S.ALLOCATED: frozenset({S.APPROVED, S.PARTIALLY_SHIPPED, S.SHIPPED, S.CANCELLED}),
-    S.PARTIALLY_SHIPPED: frozenset({S.APPROVED, S.SHIPPED, S.DELIVERED}),
+    S.PARTIALLY_SHIPPED: frozenset({S.APPROVED, S.SHIPPED, S.DELIVERED, S.RETURN_REQUESTED}),
     S.SHIPPED: frozenset({S.DELIVERED, S.RETURN_REQUESTED}),
     S.DELIVERED: frozenset({S.RETURN_REQUESTED}),
-    S.RETURN_REQUESTED: frozenset({S.RETURNED, S.DELIVERED}),
-    S.RETURNED: frozenset({S.REFUNDED}),
+    # A return received or refused leaves the order as its shipments make it.
+    S.RETURN_REQUESTED: frozenset({S.RETURNED, S.DELIVERED, S.SHIPPED, S.PARTIALLY_SHIPPED}),
+    S.RETURNED: frozenset({S.REFUNDED, S.RETURN_REQUESTED}),
     S.CANCELLED: frozenset({S.REFUNDED}),
     S.REFUNDED: frozenset(),
 }
@@ -61,7 +63,7 @@ LEFT = frozenset({P.SHIPPED, P.IN_TRANSIT, P.OUT_FOR_DELIVERY, P.DELIVERED, P.EX
 LIVE = OPEN | LEFT
 # The statuses `derived_status` gives; no one sets them by hand.
 DERIVED = frozenset({S.ALLOCATED, S.PARTIALLY_ALLOCATED, S.BACKORDERED, S.PARTIALLY_SHIPPED, S.SHIPPED,
-                     S.DELIVERED})
+                     S.DELIVERED, S.RETURN_REQUESTED, S.RETURNED, S.REFUNDED})
 
 
 class TransitionRefused(Conflict, ValueError):
@@ -92,25 +94,42 @@ def covered_units(shipments: Iterable[Shipment], statuses: frozenset[P] = LIVE,
 
 
 def outstanding_units(order: Order, shipments: Iterable[Shipment] | None = None) -> dict[int, int]:
-    """Per line number, the units no live shipment carries yet."""
+    """Per line number, the units not cancelled that no live shipment carries yet."""
     covered = covered_units(order.shipments if shipments is None else shipments)
-    return {number: line.quantity - covered[number] for number, line in enumerate(order.lines, start=1)
-            if line.quantity > covered[number]}
+    return {number: line.live_quantity - covered[number] for number, line in enumerate(order.lines, start=1)
+            if line.live_quantity > covered[number]}
+
+
+def returned_units(order: Order) -> Counter[int]:
+    """Units per line received back, whatever their condition."""
+    units: Counter[int] = Counter()
+    for received in order.returns:
+        for line in received.received:
+            units[line.line_no] += line.quantity
+    return units
 
 
 def derived_status(order: Order, shipments: Iterable[Shipment] | None = None) -> S:
-    """What the order's shipments make it. A transfer to the pickup store covers units but sends
-    nothing to the customer; only what goes to the customer counts as shipped or delivered."""
+    """What the order's shipments and returns make it; cancelled units are not wanted any more.
+    A transfer to the pickup store covers units but sends nothing to the customer; only what goes
+    to the customer counts as shipped or delivered."""
     shipments = tuple(order.shipments if shipments is None else shipments)
-    wanted = {number: line.quantity for number, line in enumerate(order.lines, start=1)}
+    wanted = {number: line.live_quantity for number, line in enumerate(order.lines, start=1)}
 
     def share(units: Counter[int]) -> int:
         return sum(min(units[number], quantity) for number, quantity in wanted.items())
 
     total = sum(wanted.values())
+    if total == 0:
+        return S.CANCELLED
+    if any(r.status in ("requested", "authorised") for r in order.returns):
+        return S.RETURN_REQUESTED
     covered = share(covered_units(shipments))
     sent = share(covered_units(shipments, LEFT, transfers=False))
     delivered = share(covered_units(shipments, frozenset({P.DELIVERED}), transfers=False))
+    if delivered == total and share(returned_units(order)) == total:
+        refunded = order.refunds and all(refund.status == "refunded" for refund in order.refunds)
+        return S.REFUNDED if refunded else S.RETURNED
     if delivered == total:
         return S.DELIVERED
     if sent == total:

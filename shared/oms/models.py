@@ -181,6 +181,23 @@ class OrderLine(_Model):
         return self
 
 
+class HeldLine(OrderLine):
+    """A line as the OMS holds it: what was ordered, and how much of it was cancelled since.
+    Never part of what a channel sends: only cancellations move `cancelled`."""
+
+    cancelled: Annotated[int, Field(ge=0)] = 0
+
+    @property
+    def live_quantity(self) -> int:
+        return self.quantity - self.cancelled
+
+    @model_validator(mode="after")
+    def _cancelled_within_quantity(self) -> HeldLine:
+        if self.cancelled > self.quantity:
+            raise ValueError("more units cancelled than ordered")
+        return self
+
+
 class PaymentMethod(StrEnum):
     CARD = "card"
     WALLET = "wallet"
@@ -341,14 +358,20 @@ class Order(OrderSubmission):
     # Counts the changes to the order and its shipments: each change is conditioned on the
     # version it was decided on, so two decisions taken on one reading cannot both commit.
     version: Annotated[int, Field(ge=0)] = 0
+    lines: Annotated[tuple[HeldLine, ...], Field(min_length=1, max_length=MAX_LINES)]
     history: tuple[HistoryEvent, ...] = ()
     # Set when the customer's personal data was erased; the order still counts in reports.
     erased_at: UtcTime | None = None
     customer: Customer | None = None
     hold_reasons: tuple[str, ...] = ()
     channel_status: Text | None = None  # the channel's own word for the order, verbatim
+    # When the channel last changed its order, by its own clock: a version older than this,
+    # arriving late, changes nothing.
+    channel_updated_at: UtcTime | None = None
     notes: tuple[str, ...] = ()  # what the adapter thought staff should know
     shipments: tuple[Shipment, ...] = ()
+    returns: tuple[Return, ...] = ()
+    refunds: tuple[Refund, ...] = ()
 
     @field_validator("placed_at")
     @classmethod
@@ -398,6 +421,7 @@ class Location(_Model):
     timezone: TimeZoneName = "UTC"
     # Where its pick requests are pushed; without one, the location pulls them (GET /shipments).
     webhook_url: WebhookUrl | None = None
+    accepts_returns: bool = True  # customers' returns may be sent here
 
     def today(self, now: datetime) -> date:
         return now.astimezone(ZoneInfo(self.timezone)).date()
@@ -460,6 +484,8 @@ class HistoryEvent(_Model):
     from_status: OrderStatus | None = None
     reason: Text | None = None
     shipment: ShipmentChange | None = None
+    return_id: str | None = None
+    refund_id: str | None = None
     refused: bool = False
 
 
@@ -490,6 +516,7 @@ class Shipment(_Model):
     carrier: Text | None = None
     tracking_number: Text | None = None
     shipped_at: UtcTime | None = None
+    delivered_at: UtcTime | None = None
     history: tuple[HistoryEvent, ...] = ()  # the order's events about this shipment, oldest first
 
     @property
@@ -497,4 +524,88 @@ class Shipment(_Model):
         return sum(line.quantity for line in self.lines)
 
 
-Order.model_rebuild()  # shipments are declared after Order
+class ReturnReason(StrEnum):
+    DAMAGED = "damaged"
+    DEFECTIVE = "defective"
+    WRONG_ITEM = "wrong_item"
+    NOT_AS_DESCRIBED = "not_as_described"
+    TOO_SMALL = "too_small"
+    TOO_LARGE = "too_large"
+    ARRIVED_LATE = "arrived_late"
+    NO_LONGER_NEEDED = "no_longer_needed"
+    OTHER = "other"
+
+
+class ReturnStatus(StrEnum):
+    REQUESTED = "requested"  # held for staff to authorise (outside the window, say)
+    AUTHORISED = "authorised"  # the customer may send it to `return_to`
+    RECEIVED = "received"
+    REJECTED = "rejected"
+
+
+class ReturnCondition(StrEnum):
+    SELLABLE = "sellable"  # back into stock
+    DAMAGED = "damaged"  # received, and written off
+
+
+class ReturnLine(_Model):
+    line_no: Annotated[int, Field(ge=1)]
+    sku: Annotated[str, StringConstraints(min_length=1, max_length=64)]
+    quantity: Annotated[int, Field(gt=0)]
+    reason: ReturnReason
+
+
+class ReceivedLine(_Model):
+    line_no: Annotated[int, Field(ge=1)]
+    quantity: Annotated[int, Field(gt=0)]
+    condition: ReturnCondition
+
+
+class Return(_Model):
+    return_id: Annotated[str, StringConstraints(pattern=r"^ret_[0-9A-Z]{26}_\d{2}$")]
+    order_id: str
+    lines: tuple[ReturnLine, ...]
+    status: ReturnStatus
+    created_at: UtcTime
+    return_to: str | None = None  # the location that takes it back
+    held_because: Text | None = None
+    received: tuple[ReceivedLine, ...] = ()
+    received_at: UtcTime | None = None
+    refund_id: str | None = None
+
+    @property
+    def units(self) -> int:
+        return sum(line.quantity for line in self.lines)
+
+
+class RefundStatus(StrEnum):
+    REQUESTED = "requested"  # due: asked of the channel or payment system
+    REFUNDED = "refunded"  # the channel or payment system says it is done
+
+
+class RefundLine(_Model):
+    line_no: Annotated[int, Field(ge=1)]
+    quantity: Annotated[int, Field(ge=0)]
+    amount: Money  # the units' price less their share of discounts, before tax
+
+
+class Refund(_Model):
+    """Money owed back to the customer. The OMS works out what is due and asks for it; the
+    channel or payment system pays it and says so."""
+
+    refund_id: Annotated[str, StringConstraints(pattern=r"^rfd_[0-9A-Z]{26}_\d{2}$")]
+    order_id: str
+    reason: Literal["cancellation", "return", "channel"]
+    currency: CurrencyCode
+    lines: tuple[RefundLine, ...] = ()
+    shipping: Money = Decimal(0)
+    tax: Money = Decimal(0)
+    amount: Money
+    status: RefundStatus
+    created_at: UtcTime
+    confirmed_at: UtcTime | None = None
+    return_id: str | None = None
+    channel_refund_id: Text | None = None  # the channel's own id, once it has one
+
+
+Order.model_rebuild()  # shipments, returns and refunds are declared after Order

@@ -8,27 +8,33 @@ every step checks what must always hold:
 - nothing negative, and nothing promised that was not free;
 - an order's stored status is what its shipments make it;
 - a location's day counts exactly the units committed to it that day and still live;
-- no line is ever covered by more units than were ordered.
+- no line is ever covered by more units than were ordered and not cancelled;
+- refunds never add up to more than was paid.
 Any commit may also meet another transaction and be cancelled, as DynamoDB cancels one.
 """
 
 from __future__ import annotations
 
 from collections import Counter
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 
 from hypothesis import HealthCheck, settings, strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, precondition, rule
 
+from oms import refunds, returns
+from oms.addresses import change_address
 from oms.allocation import allocate
 from oms.backorders import resource_waiting_orders
 from oms.errors import Conflict, NotFound
 from oms.fulfilment import RejectionReason, accept, pick, reject, ship
 from oms.ids import new_order_id
 from oms.lifecycle import DERIVED, LEFT, LIVE, OPEN, derived_status
-from oms.models import CHANNEL_DATA, Location, Order, OrderStatus
-from oms.review import decide
+from oms.changes import Change, ShipmentMove
+from oms.ids import order_id_of
+from oms.models import CHANNEL_DATA, Address, Location, Order, OrderStatus, ReceivedLine, ReturnReason
+from oms.policy import ReturnRules
+from oms.cancellation import cancel
 from tests.memory import Level, MemoryStore
 
 NOW = datetime(2026, 12, 1, 15, 0, tzinfo=UTC)  # a Tuesday
@@ -42,6 +48,12 @@ PLACES = (
              country="US", can_pickup=True, daily_capacity=5),
 )
 LOCATION_IDS = tuple(place.location_id for place in PLACES)
+ADDRESSES = (Address(line1="9 Pine St", city="Seattle", postal_code="98101", country="US"),
+             Address(line1="2 Elm St", city="Boston", postal_code="02108", country="US"))
+
+
+def _sealed(order_id: str, address: Address) -> dict:
+    return {"shipping_address": address.model_dump(mode="json")}  # in memory there is nothing to seal
 
 
 def new_order(lines: list[tuple[str, int]], pickup: bool) -> Order:
@@ -100,9 +112,12 @@ class Fulfilment(RuleBasedStateMachine):
         self._on_a_shipment("pick", which)
 
     @precondition(lambda self: self.order_ids)
-    @rule(which=st.integers(0, 99))
-    def ship(self, which):
+    @rule(which=st.integers(0, 99), arrives_days_ago=st.none() | st.integers(0, 60))
+    def ship(self, which, arrives_days_ago):
+        """A location ships; the parcel may arrive too (some days ago, as a carrier would say)."""
         self._on_a_shipment("ship", which)
+        if arrives_days_ago is not None:
+            self._deliver_one(which, arrives_days_ago)
 
     @precondition(lambda self: self.order_ids)
     @rule(which=st.integers(0, 99), reason=st.sampled_from(list(RejectionReason)))
@@ -123,6 +138,11 @@ class Fulfilment(RuleBasedStateMachine):
     def cancel(self, which):
         self._run(("cancel", self._order(which)))
 
+    @precondition(lambda self: self.order_ids)
+    @rule(which=st.integers(0, 99), line=st.integers(1, 3), units=st.integers(1, 3))
+    def cancel_units(self, which, line, units):
+        self._run(("cancel_units", self._order(which), line, units))
+
     @rule(sku=st.sampled_from(SKUS), location_id=st.sampled_from(LOCATION_IDS), delta=st.integers(-3, 3))
     def count(self, sku, location_id, delta):
         free = self.store.levels[(sku, location_id)].available
@@ -136,6 +156,78 @@ class Fulfilment(RuleBasedStateMachine):
         self.store.receive(sku, location_id, quantity)
         self.came_in[(sku, location_id)] += quantity
         self._run(("backorders", sku))
+
+    @precondition(lambda self: self.order_ids)
+    @rule(which=st.integers(0, 99), to=st.integers(0, len(ADDRESSES) - 1))
+    def change_address(self, which, to):
+        self._run(("address", self._order(which), to))
+
+    @precondition(lambda self: self.order_ids)
+    @rule(which=st.integers(0, 99), days_ago=st.integers(0, 60))
+    def deliver(self, which, days_ago):
+        self._deliver_one(which, days_ago)
+
+    @precondition(lambda self: self.order_ids)
+    @rule(which=st.integers(0, 99), days_ago=st.integers(0, 60))
+    def deliver_another(self, which, days_ago):
+        self._deliver_one(which, days_ago)
+
+    def _deliver_one(self, which, days_ago):
+        """A carrier says a shipped parcel arrived, some days ago (what carrier updates will do)."""
+        shipments = [s for o in self.store.orders.values() for s in o.shipments if s.status == "shipped"]
+        if shipments:
+            self._run(("deliver", shipments[which % len(shipments)].shipment_id, days_ago))
+
+    @precondition(lambda self: self.order_ids)
+    @rule(which=st.integers(0, 99), line=st.integers(0, 2), units=st.integers(1, 3),
+          comes_back=st.none() | st.sampled_from(["sellable", "damaged"]), to=st.sampled_from(LOCATION_IDS))
+    def ask_to_return(self, which, line, units, comes_back, to):
+        """A customer returns units of a delivered shipment (sometimes more than came); the parcel
+        may come back at once."""
+        delivered = [s for o in self.store.orders.values() for s in o.shipments if s.status == "delivered"]
+        if delivered:
+            shipment = delivered[which % len(delivered)]
+            line_no = shipment.lines[line % len(shipment.lines)].line_no
+            self._run(("return", shipment.order_id, line_no, units))
+            latest = self.store.order(shipment.order_id).returns[-1:]
+            if comes_back and latest and latest[0].status == "authorised":
+                self.receive_a_return(0, to, comes_back == "damaged", latest[0])
+
+    @precondition(lambda self: self.order_ids)
+    @rule(which=st.integers(0, 99))
+    def authorise_a_return(self, which):
+        held = [r for o in self.store.orders.values() for r in o.returns if r.status == "requested"]
+        if held:
+            self._run(("authorise", held[which % len(held)].return_id))
+
+    @precondition(lambda self: self.order_ids)
+    @rule(which=st.integers(0, 99), location_id=st.sampled_from(LOCATION_IDS), damaged=st.booleans())
+    def receive_a_return(self, which, location_id, damaged, asked=None):
+        coming = [r for o in self.store.orders.values() for r in o.returns if r.status == "authorised"]
+        if coming:
+            asked = asked or coming[which % len(coming)]
+            received = tuple(ReceivedLine(line_no=line.line_no, quantity=line.quantity,
+                                          condition="damaged" if damaged else "sellable") for line in asked.lines)
+            self._run(("receive", asked.return_id, location_id, received))
+
+    @precondition(lambda self: self.order_ids)
+    @rule(which=st.integers(0, 99))
+    def confirm_a_refund(self, which):
+        due = [r for o in self.store.orders.values() for r in o.refunds if r.status == "requested"]
+        if due:
+            self._run(("confirm", due[which % len(due)].refund_id))
+
+    def _deliver(self, shipment_id: str, at: datetime) -> None:
+        order = self.store.order(order_id_of(shipment_id))
+        shipment = next(s for s in order.shipments if s.shipment_id == shipment_id)
+        if shipment.status != "shipped":
+            return
+        after = [s.model_copy(update={"status": "delivered"}) if s.shipment_id == shipment_id else s
+                 for s in order.shipments]
+        status = derived_status(order, after) if order.status in DERIVED else None
+        self.store.commit(Change(at=NOW, actor="carrier", order_id=order.order_id, order_from=order.status,
+                                 order_version=order.version, order_to=status if status != order.status else None,
+                                 shipment_moves=(ShipmentMove(shipment, "delivered", delivered_at=at),)))
 
     @rule()
     def contend(self):
@@ -155,7 +247,22 @@ class Fulfilment(RuleBasedStateMachine):
                 case "allocate":
                     allocate(args[0], self.store, NOW)
                 case "cancel":
-                    decide(args[0], OrderStatus.CANCELLED, "operations", None, self.store, NOW)
+                    cancel(args[0], "operations", None, self.store, None, NOW)
+                case "cancel_units":
+                    cancel(args[0], "operations", None, self.store, {args[1]: args[2]}, NOW)
+                case "address":
+                    change_address(args[0], ADDRESSES[args[1]], "operations", self.store, _sealed, NOW)
+                case "deliver":
+                    self._deliver(args[0], NOW - timedelta(days=args[1]))
+                case "return":
+                    returns.request(args[0], {args[1]: args[2]}, {args[1]: ReturnReason.TOO_SMALL}, "customer",
+                                    ReturnRules(), self.store, NOW)
+                case "authorise":
+                    returns.authorise(args[0], "operations", self.store, NOW)
+                case "receive":
+                    returns.receive(args[0], list(args[2]), args[1], "location", self.store, NOW)
+                case "confirm":
+                    refunds.confirm(args[0], "channel", self.store, now=NOW)
                 case "backorders":
                     resource_waiting_orders(args[0], self.store, self.store, NOW)
                 case "accept":
@@ -194,11 +301,15 @@ class Fulfilment(RuleBasedStateMachine):
     def on_hand_is_what_came_in_less_what_left(self):
         left = self._units(LEFT)
         written_off = Counter()
+        returned = Counter()
         for movement in self.store.movements:
             if movement.kind == "write_off":
                 written_off[(movement.sku, movement.location_id)] -= movement.on_hand
+            if movement.kind == "return":
+                returned[(movement.sku, movement.location_id)] += movement.on_hand
         for pair, level in self.store.levels.items():
-            assert level.on_hand == self.initial.get(pair, 0) + self.came_in[pair] - left[pair] - written_off[pair]
+            assert level.on_hand == (self.initial.get(pair, 0) + self.came_in[pair] + returned[pair] - left[pair]
+                                     - written_off[pair])
 
     @invariant()
     def nothing_negative_nothing_promised_that_was_not_free(self):
@@ -230,9 +341,28 @@ class Fulfilment(RuleBasedStateMachine):
                     for line in shipment.lines:
                         covered[line.line_no] += line.quantity
             for number, line in enumerate(order.lines, start=1):
-                assert covered[number] <= line.quantity
+                assert covered[number] <= line.live_quantity  # a cancelled unit is never carried, let alone shipped
+
+    @invariant()
+    def returned_never_exceeds_delivered(self):
+        for order in self.store.orders.values():
+            delivered, asked = Counter(), Counter()
+            for shipment in order.shipments:
+                if shipment.status == "delivered" and shipment.mode != "transfer":
+                    for line in shipment.lines:
+                        delivered[line.line_no] += line.quantity
+            for asked_return in order.returns:
+                if asked_return.status != "rejected":
+                    for line in asked_return.lines:
+                        asked[line.line_no] += line.quantity
+            assert all(asked[n] <= delivered[n] for n in asked)
+
+    @invariant()
+    def refunds_never_exceed_what_was_paid(self):
+        for order in self.store.orders.values():
+            assert sum(refund.amount for refund in order.refunds) <= order.total
 
 
-Fulfilment.TestCase.settings = settings(max_examples=200, stateful_step_count=50, deadline=None,
+Fulfilment.TestCase.settings = settings(max_examples=250, stateful_step_count=60, deadline=None,
                                         suppress_health_check=[HealthCheck.too_slow])
 TestFulfilmentProperties = Fulfilment.TestCase

@@ -9,8 +9,6 @@ knows whether to source again (stock, capacity) or to re-read (someone else move
 
 from __future__ import annotations
 
-import json
-from decimal import Decimal
 from typing import Any
 
 from oms.changes import (
@@ -21,6 +19,9 @@ from oms.changes import (
     ChangeConflict,
     ChangeContended,
     ChangeTooLarge,
+    LineCancellation,
+    RefundMove,
+    ReturnMove,
     ShipmentMove,
     StockRanOut,
     StockUpdate,
@@ -29,16 +30,20 @@ from oms.changes import (
 from oms.lifecycle import OPEN
 from oms.models import Shipment, utc_iso
 from oms.store import keys
-from oms.store.items import history_put, movement_put, order_update, to_item
+from oms.store.items import history_put, movement_put, order_update, stored, to_item
 
 
 def shipment_attributes(shipment: Shipment) -> dict[str, Any]:
-    """A shipment as stored, through JSON with decimals: a trace's distances and costs may be
-    floats, which DynamoDB refuses."""
-    dumped = json.loads(shipment.model_dump_json(exclude_none=True, exclude={"history"}), parse_float=Decimal)
+    """A shipment as stored (a trace's distances and costs go in as decimals)."""
     key = keys.shipment_key(shipment.order_id, shipment.shipment_id)
     open_pick = keys.open_pick_key(shipment.location_id, shipment.status) if shipment.status in OPEN else None
-    return {"pk": key["pk"]["S"], "sk": key["sk"]["S"], "entity": "shipment", "open_pick_key": open_pick, **dumped}
+    return {"pk": key["pk"]["S"], "sk": key["sk"]["S"], "entity": "shipment", "open_pick_key": open_pick,
+            **stored(shipment, exclude={"history"})}
+
+
+def _entity_put(table: str, key: keys.Key, entity: str, model) -> dict:
+    item = {**key, "entity": {"S": entity}, **to_item(stored(model))}
+    return {"Put": {"TableName": table, "Item": item, "ConditionExpression": "attribute_not_exists(pk)"}}
 
 
 class ChangeStore:
@@ -59,11 +64,19 @@ class ChangeStore:
             *(self._stock(update) for update in updates),
             *(self._capacity(use) for use in uses),
             *([order_update(self._orders, change.order_id, str(change.order_from), change.order_version,
-                            str(change.order_to) if change.order_to else None, at, change.hold_reasons)]
+                            str(change.order_to) if change.order_to else None, at, change.hold_reasons,
+                            change.header)]
               if change.order_version is not None else []),
+            *(self._cancel_units(change.order_id, cancellation) for cancellation in change.line_cancellations),
             *(self._move(move) for move in change.shipment_moves),
             *({"Put": {"TableName": self._orders, "Item": to_item(shipment_attributes(shipment)),
                        "ConditionExpression": "attribute_not_exists(pk)"}} for shipment in change.new_shipments),
+            *(_entity_put(self._orders, keys.return_key(r.order_id, r.return_id), "return", r)
+              for r in change.new_returns),
+            *(self._return_move(move) for move in change.return_moves),
+            *(_entity_put(self._orders, keys.refund_key(r.order_id, r.refund_id), "refund", r)
+              for r in change.new_refunds),
+            *(self._refund_move(move) for move in change.refund_moves),
             *(history_put(self._orders, change.order_id, event, place) for place, event in enumerate(change.history)),
             *(movement_put(self._inventory, movement, at, change.actor) for movement in change.movements),
         ]
@@ -85,6 +98,8 @@ class ChangeStore:
             raise
 
     def _stock(self, update: StockUpdate) -> dict:
+        if update.creates:
+            return self._stock_made_if_missing(update)
         conditions = ["attribute_exists(pk)", "on_hand >= :least_on_hand", "reserved >= :least_reserved"]
         values = {":on_hand": update.on_hand, ":reserved": update.reserved, ":available": update.available,
                   ":least_on_hand": update.least_on_hand, ":least_reserved": update.least_reserved}
@@ -97,6 +112,63 @@ class ChangeStore:
                                 " available = available + :available",
             "ConditionExpression": " AND ".join(conditions),
             "ExpressionAttributeValues": {name: {"N": str(value)} for name, value in values.items()},
+        }}
+
+    def _stock_made_if_missing(self, update: StockUpdate) -> dict:
+        """Returned units arrive where the SKU may never have been held: the record is made then."""
+        return {"Update": {
+            "TableName": self._inventory, "Key": keys.stock(update.sku, update.location_id),
+            "UpdateExpression": (
+                "SET sku = :sku, location_id = :location, on_hand = if_not_exists(on_hand, :zero) + :on_hand,"
+                " reserved = if_not_exists(reserved, :zero) + :reserved,"
+                " available = if_not_exists(available, :zero) + :available,"
+                " safety_stock = if_not_exists(safety_stock, :zero), reorder_point = if_not_exists(reorder_point, :zero)"),
+            "ExpressionAttributeValues": {
+                ":sku": {"S": update.sku}, ":location": {"S": update.location_id}, ":zero": {"N": "0"},
+                ":on_hand": {"N": str(update.on_hand)}, ":reserved": {"N": str(update.reserved)},
+                ":available": {"N": str(update.available)},
+            },
+        }}
+
+    def _cancel_units(self, order_id: str, cancellation: LineCancellation) -> dict:
+        seen = ("attribute_not_exists(cancelled) OR cancelled = :before" if cancellation.before == 0
+                else "cancelled = :before")
+        return {"Update": {
+            "TableName": self._orders, "Key": keys.line_key(order_id, cancellation.line_no),
+            "UpdateExpression": "SET cancelled = :after", "ConditionExpression": f"attribute_exists(pk) AND ({seen})",
+            "ExpressionAttributeValues": {":before": {"N": str(cancellation.before)},
+                                          ":after": {"N": str(cancellation.after)}},
+        }}
+
+    def _return_move(self, move: ReturnMove) -> dict:
+        fields = {"status": str(move.to)}
+        if move.received:
+            fields["received"] = [stored(line) for line in move.received]
+        if move.received_at:
+            fields["received_at"] = utc_iso(move.received_at)
+        if move.refund_id:
+            fields["refund_id"] = move.refund_id
+        return self._entity_move(keys.return_key(move.returned.order_id, move.returned.return_id),
+                                 str(move.returned.status), fields)
+
+    def _refund_move(self, move: RefundMove) -> dict:
+        fields = {"status": str(move.to)}
+        if move.confirmed_at:
+            fields["confirmed_at"] = utc_iso(move.confirmed_at)
+        if move.channel_refund_id:
+            fields["channel_refund_id"] = move.channel_refund_id
+        return self._entity_move(keys.refund_key(move.refund.order_id, move.refund.refund_id),
+                                 str(move.refund.status), fields)
+
+    def _entity_move(self, key: keys.Key, expected: str, fields: dict[str, Any]) -> dict:
+        names = {f"#f{n}": name for n, name in enumerate(fields)}
+        values = {f":f{n}": to_item({"v": value})["v"] for n, value in enumerate(fields.values())}
+        return {"Update": {
+            "TableName": self._orders, "Key": key,
+            "UpdateExpression": "SET " + ", ".join(f"#f{n} = :f{n}" for n in range(len(fields))),
+            "ConditionExpression": "#status = :expected",
+            "ExpressionAttributeNames": {**names, "#status": "status"},
+            "ExpressionAttributeValues": {**values, ":expected": {"S": expected}},
         }}
 
     def _capacity(self, use: CapacityUse) -> dict:
@@ -123,9 +195,10 @@ class ChangeStore:
             if getattr(move, name) is not None:
                 assignments.append(f"{name} = :{name}")
                 values[f":{name}"] = {"S": getattr(move, name)}
-        if move.shipped_at is not None:
-            assignments.append("shipped_at = :shipped_at")
-            values[":shipped_at"] = {"S": utc_iso(move.shipped_at)}
+        for name in ("shipped_at", "delivered_at"):
+            if getattr(move, name) is not None:
+                assignments.append(f"{name} = :{name}")
+                values[f":{name}"] = {"S": utc_iso(getattr(move, name))}
         expression = "SET " + ", ".join(assignments)
         if move.to in OPEN:
             expression += ", open_pick_key = :open"

@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import json
+from collections.abc import Mapping
+from decimal import Decimal
 from typing import Any
 
 from boto3.dynamodb.types import TypeDeserializer, TypeSerializer
+from pydantic import BaseModel
 
 from oms.changes import Movement
 from oms.models import HistoryEvent
@@ -30,6 +34,11 @@ def without_keys(attributes: dict[str, Any]) -> dict[str, Any]:
     return {name: value for name, value in attributes.items() if name not in KEY_ATTRIBUTES}
 
 
+def stored(model: BaseModel, exclude: set[str] | None = None) -> dict[str, Any]:
+    """A model as DynamoDB takes it: through JSON, with decimals (floats are refused)."""
+    return json.loads(model.model_dump_json(exclude_none=True, exclude=exclude), parse_float=Decimal)
+
+
 def history_item(order_id: str, event: HistoryEvent, place: int = 0) -> dict[str, Any]:
     attributes = event.model_dump(mode="json", exclude_none=True)
     return {"pk": keys.order_pk(order_id), "sk": keys.history_sk(attributes["at"], place), "entity": "history",
@@ -43,11 +52,16 @@ def history_put(table: str, order_id: str, event: HistoryEvent, place: int = 0) 
 
 
 def order_update(table: str, order_id: str, expected: str, version: int, to: str | None, at: str,
-                 hold_reasons: tuple[str, ...] | None = None) -> dict:
+                 hold_reasons: tuple[str, ...] | None = None, fields: Mapping[str, Any] | None = None) -> dict:
     """The header conditioned on the status and version the change was decided on: the version
-    moves on, and the status to `to` when given."""
+    moves on, the status to `to` when given, and `fields` are replaced as given (stored form)."""
     assignments = ["#version = :next"]
     values = {":expected": {"S": expected}, ":version": {"N": str(version)}, ":next": {"N": str(version + 1)}}
+    names = {"#status": "status", "#version": "version"}
+    for number, (name, value) in enumerate(sorted((fields or {}).items())):
+        names[f"#f{number}"] = name
+        values[f":f{number}"] = _serializer.serialize(value)
+        assignments.append(f"#f{number} = :f{number}")
     if to is not None and to != expected:
         assignments += ["#status = :to", "status_key = :to_key", "updated_at = :at"]
         values.update({":to": {"S": to}, ":to_key": {"S": keys.status_key(to)}, ":at": {"S": at}})
@@ -60,7 +74,7 @@ def order_update(table: str, order_id: str, expected: str, version: int, to: str
         "TableName": table, "Key": keys.order_header(order_id),
         "UpdateExpression": "SET " + ", ".join(assignments),
         "ConditionExpression": f"#status = :expected AND (#version = :version{unversioned})",
-        "ExpressionAttributeNames": {"#status": "status", "#version": "version"},
+        "ExpressionAttributeNames": names,
         "ExpressionAttributeValues": values,
     }}
 

@@ -4,6 +4,8 @@ Orders table, one item collection per order:
     ORDER#<order_id>           ORDER                    the header
                                LINE#<nnn>               a line
                                SHIPMENT#<shipment_id>   a shipment
+                               RETURN#<return_id>       a return
+                               REFUND#<refund_id>       a refund
                                HISTORY#<at>#<nn><rand>  a history event: ordered by time, then by its
                                                         place in its change; never two on one key
     CHANNEL_ORDER#<ch>#<id>    CHANNEL_ORDER            uniqueness of a channel's order
@@ -59,6 +61,18 @@ def order_header(order_id: str) -> Key:
 
 def line_sk(number: int) -> str:
     return f"LINE#{number:03d}"
+
+
+def line_key(order_id: str, number: int) -> Key:
+    return key(order_pk(order_id), line_sk(number))
+
+
+def return_key(order_id: str, return_id: str) -> Key:
+    return key(order_pk(order_id), f"RETURN#{return_id}")
+
+
+def refund_key(order_id: str, refund_id: str) -> Key:
+    return key(order_pk(order_id), f"REFUND#{refund_id}")
 
 
 def history_sk(at: str, place: int = 0) -> str:

@@ -66,26 +66,24 @@ class OrderStore:
         """The order with its lines, history and shipments (each with its own events);
         `with_pii=False` leaves its personal data sealed away (no KMS call), as erasure
         would, for code that needs places and lines but no person."""
-        header, lines, history, shipments = None, [], [], []
+        header, parts = None, {"line": [], "history": [], "shipment": [], "return": [], "refund": []}
         for attributes in self._collection(keys.order_pk(order_id)):
             entity = attributes.get("entity")
             if entity == "order":
                 header = attributes
-            elif entity == "line":
-                lines.append(without_keys(attributes))
-            elif entity == "history":
-                history.append(without_keys(attributes))
-            elif entity == "shipment":
-                shipments.append(without_keys(attributes))
+            elif entity in parts:
+                parts[entity].append(without_keys(attributes))
         if header is None:
             return None
+        lines, history, shipments = parts["line"], parts["history"], parts["shipment"]
         for shipment in shipments:
             shipment["history"] = [event for event in history
                                    if (event.get("shipment") or {}).get("shipment_id") == shipment["shipment_id"]]
         return Order.model_validate(
             {
                 **(self._vault.open(order_id, without_keys(header)) if with_pii else erase(without_keys(header))),
-                "lines": lines, "history": history, "shipments": shipments,
+                "lines": lines, "history": history, "shipments": shipments, "returns": parts["return"],
+                "refunds": parts["refund"],
             },
             context=CHANNEL_DATA,
         )
