@@ -111,10 +111,10 @@ def test_only_the_functions_that_read_pii_may_use_its_key():
         return [p for s in chosen for p in (s["Principal"]["AWS"] if isinstance(s["Principal"]["AWS"], list)
                                              else [s["Principal"]["AWS"]])]
 
-    # Those that receive orders seal and open; locations' picks are only opened.
+    # Those that receive orders, and customer service (a new address), seal and open; picks are only opened.
     assert principals({"kms:GenerateDataKey", "kms:Decrypt"}) == [
         {"Fn::GetAtt": ["IntakeFunctionRole", "Arn"]}, {"Fn::GetAtt": ["ChannelFetchFunctionRole", "Arn"]},
-        {"Ref": "PiiImportRoleArn"}]
+        {"Fn::GetAtt": ["ServiceFunctionRole", "Arn"]}, {"Ref": "PiiImportRoleArn"}]
     assert principals({"kms:Decrypt"}) == [{"Fn::GetAtt": ["FulfilmentFunctionRole", "Arn"]},
                                            {"Fn::GetAtt": ["DispatchFunctionRole", "Arn"]}]
     assert len(using) == 3  # no other statement grants any use of the key

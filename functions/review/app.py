@@ -9,13 +9,13 @@ from aws_lambda_powertools.logging import correlation_paths
 from chalice import Response
 from pydantic import BaseModel, ConfigDict, Field
 
-from oms.models import OrderStatus
+from oms.models import Channel, OrderStatus
 from oms.cancellation import cancel
 from oms.review import decide
 from oms.settings import TablesSettings
 from oms.store.orders import OrderReview
 from oms.store.tables import Tables
-from oms_http import Api
+from oms_http import Api, Problem
 
 settings = TablesSettings.model_validate(dict(os.environ))
 logger = Logger()
@@ -26,11 +26,15 @@ store = Tables(settings.orders_table, settings.inventory_table, dynamodb)  # shi
 
 
 class Listing(BaseModel):
+    """Orders in a status; or, with `number`, the orders a customer's order number names."""
+
     model_config = ConfigDict(extra="forbid")
 
     status: OrderStatus = OrderStatus.ON_HOLD
     limit: int = Field(default=50, ge=1, le=100)
     after: str | None = None
+    number: str | None = Field(default=None, min_length=1, max_length=200)
+    channel: Channel | None = None
 
 
 class Decision(BaseModel):
@@ -55,7 +59,10 @@ class Cancellation(Decision):
 @app.route("/orders", methods=["GET"])
 def list_orders() -> Response:
     listing = app.query(Listing)
-    orders, after = review.in_status(listing.status, listing.limit, listing.after)
+    if listing.number:
+        orders, after = review.by_number(listing.number, listing.channel), None
+    else:
+        orders, after = review.in_status(listing.status, listing.limit, listing.after)
     return Response(body={"orders": [dataclasses.asdict(order) for order in orders], "after": after}, status_code=200)
 
 
@@ -67,6 +74,12 @@ def approve(order_id: str) -> Response:
 @app.route("/orders/{order_id}/cancel", methods=["POST"])
 def cancel_order(order_id: str) -> Response:
     asked = app.body(Cancellation, optional=True)
+    if app.principal.kind == "channel":  # a channel cancels its own orders only
+        order = store.order(order_id) if order_id.startswith("ord_") else None
+        if order is None:
+            raise Problem(404, f"no order {order_id}")
+        if order.channel != app.principal.channel:
+            raise Problem(403, "this key may not cancel another channel's orders")
     lines = {line.line_no: line.quantity for line in asked.lines} if asked.lines else None
     done = cancel(order_id, app.principal.name, asked.reason, store, lines)
     logger.info("order cancelled", extra={"order_id": order_id, "status": done.status, "by": app.principal.name,

@@ -17,7 +17,7 @@ from oms.models import CHANNEL_DATA, HistoryEvent, Order, OrderStatus, OrderSubm
 from oms.pii import CustomerHashes, DataKeys, PiiVault
 from oms.screening import Decision, OrderFacts, ScreeningRules, screen
 from oms.store.inventory import InventoryStore
-from oms.settings import ReceivingSettings
+from oms.settings import ReceivingSettings, SealingSettings
 from oms.store.orders import OrderStore
 
 
@@ -124,15 +124,22 @@ def receive_order(
     return Receipt(Outcome.DUPLICATE if stored.fingerprint == content else Outcome.CONFLICT, stored.order)
 
 
+def pii_vault(settings: SealingSettings, kms: Any) -> PiiVault:
+    """Seals with the stage's PII key; hashes with its secret, fetched on first use."""
+    from aws_lambda_powertools.utilities import parameters
+
+    return PiiVault(
+        DataKeys(kms, settings.pii_key_id),
+        CustomerHashes(lambda: parameters.get_secret(settings.pii_hash_secret, max_age=3600).encode()),
+    )
+
+
 def order_receiving(settings: ReceivingSettings, dynamodb: Any, kms: Any) -> tuple[OrderStore, Screening]:
     """The order store (PII sealed with the stage's key and hash secret) and the screening
     around it, as every function that receives orders wires them."""
     from aws_lambda_powertools.utilities import parameters
 
-    vault = PiiVault(
-        DataKeys(kms, settings.pii_key_id),
-        CustomerHashes(lambda: parameters.get_secret(settings.pii_hash_secret, max_age=3600).encode()),
-    )
+    vault = pii_vault(settings, kms)
     orders = OrderStore(settings.orders_table, dynamodb, vault)
     screening = Screening(
         rules=lambda: ScreeningRules.model_validate(

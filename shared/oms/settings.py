@@ -25,11 +25,20 @@ class TablesSettings(InventorySettings):
     orders_table: str = Field(alias="OMS_ORDERS_TABLE", min_length=1)
 
 
-class ReceivingSettings(TablesSettings):
-    """What every function that receives orders needs: stores, the PII key and secret, the rules."""
+class SealingSettings(TablesSettings):
+    """What every function that seals customers' personal data needs: the PII key and hash secret."""
 
     pii_key_id: str = Field(alias="OMS_PII_KEY_ID", min_length=1)
     pii_hash_secret: str = Field(alias="OMS_PII_HASH_SECRET", min_length=1)
+
+
+class ServiceSettings(SealingSettings):
+    return_rules: str = Field(alias="OMS_RETURN_RULES", min_length=1)
+
+
+class ReceivingSettings(SealingSettings):
+    """What every function that receives orders needs: stores, the PII key and secret, the rules."""
+
     screening_rules: str = Field(alias="OMS_SCREENING_RULES", min_length=1)
     channel_fetch_queue: str = Field(alias="OMS_CHANNEL_FETCH_QUEUE", min_length=1)
 

@@ -7,12 +7,18 @@ and gets the same JSON answer everywhere:
 
     {"message": ..., "errors": [{"field": ..., "problem": ...}]}
 
+A POST with an `Idempotency-Key` header is answered once: the same key and body from the same
+caller get the first answer again, without running the view; the same key with another body is
+422. powertools idempotency keeps the answers (24 hours) in the function's OMS_IDEMPOTENCY_TABLE.
+
 It lives beside `oms` in the layer, not in it: `oms` knows no HTTP.
 """
 
 from __future__ import annotations
 
 import functools
+import json
+import os
 from collections.abc import Callable
 from typing import Any, TypeVar
 
@@ -26,6 +32,8 @@ from oms.models import field_errors
 from oms.principals import Principal
 
 Model = TypeVar("Model", bound=BaseModel)
+IDEMPOTENCY_HEADER = "idempotency-key"
+_ANSWERS_KEPT_SECONDS = 24 * 3600
 
 
 class Problem(Exception):
@@ -67,6 +75,8 @@ class Api(Chalice):
     def __init__(self, app_name: str):
         super().__init__(app_name=app_name)
         self.principal: Principal | None = None  # who calls the route running now
+        # Read with the rest of the function's settings, when its module loads.
+        self._answers_table = os.environ.get("OMS_IDEMPOTENCY_TABLE")
 
     def route(self, path: str, **kwargs: Any) -> Callable:
         register = super().route(path, **kwargs)
@@ -77,18 +87,51 @@ class Api(Chalice):
                 self.principal = caller(self.current_request.context)
                 if self.principal is None:
                     return problem(403, "this key may not call this route")
-                try:
-                    return view(*args, **view_kwargs)
-                except Exception as error:
-                    answer = answer_for(error)
-                    if answer is None:
-                        raise
-                    return answer
+                key = (self.current_request.headers or {}).get(IDEMPOTENCY_HEADER)
+                if key is not None and self.current_request.method == "POST":
+                    return self._once(key, lambda: self._answered(view, args, view_kwargs))
+                return self._answered(view, args, view_kwargs)
 
             register(guarded)
             return view
 
         return decorator
+
+    def _answered(self, view: Callable, args: tuple, view_kwargs: dict) -> Response:
+        try:
+            return view(*args, **view_kwargs)
+        except Exception as error:
+            answer = answer_for(error)
+            if answer is None:
+                raise
+            return answer
+
+    def _once(self, key: str, answer: Callable[[], Response]) -> Response:
+        """The first answer to this caller's key for this request, kept; the view runs only once."""
+        if not 1 <= len(key) <= 255:
+            return problem(400, "Idempotency-Key is invalid", [{"field": "Idempotency-Key",
+                                                                "problem": "1 to 255 characters"}])
+        from aws_lambda_powertools.utilities.idempotency.exceptions import (
+            IdempotencyAlreadyInProgressError,
+            IdempotencyValidationError,
+        )
+
+        if self._answers_table is None:
+            return problem(400, "this route takes no Idempotency-Key")
+        request = self.current_request
+        scope = {"key": f"{self.principal.name} {request.method} {request.context.get('resourcePath')} "
+                        f"{request.context.get('path')} {key}",
+                 "body": (request.raw_body or b"").decode(errors="replace")}
+        if self.lambda_context is not None:  # an answer still being made expires with this invocation
+            _idempotency(self._answers_table)[1].register_lambda_context(self.lambda_context)
+        try:
+            kept = _idempotent(answer, self._answers_table)(request=scope)
+        except IdempotencyValidationError:
+            return problem(422, "this Idempotency-Key was used with another request",
+                           [{"field": "Idempotency-Key", "problem": "already used with a different body"}])
+        except IdempotencyAlreadyInProgressError:
+            return problem(409, "a request with this Idempotency-Key is still being answered; try again shortly")
+        return Response(body=kept["body"], status_code=kept["status"], headers=kept["headers"])
 
     def body(self, model: type[Model], optional: bool = False) -> Model:
         """The request body as `model`; an absent body is `{}` when `optional`."""
@@ -100,3 +143,27 @@ class Api(Chalice):
             return model.model_validate(self.current_request.query_params or {})
         except ValidationError as error:
             raise Problem(400, "query is invalid", field_errors(error)) from None
+
+
+def _idempotent(answer: Callable[[], Response], table: str) -> Callable[..., dict]:
+    """`answer` run under powertools idempotency: its response kept, replayed for the same key and body."""
+    from aws_lambda_powertools.utilities.idempotency import idempotent_function
+
+    def run(request: dict) -> dict:
+        response = answer()
+        body = response.body if isinstance(response.body, (str, bytes)) else json.loads(json.dumps(response.body,
+                                                                                                 default=str))
+        return {"status": response.status_code, "body": body, "headers": dict(response.headers or {})}
+
+    persistence, config = _idempotency(table)
+    return idempotent_function(run, data_keyword_argument="request", persistence_store=persistence, config=config,
+                               key_prefix="oms-http")
+
+
+@functools.cache
+def _idempotency(table: str):
+    from aws_lambda_powertools.utilities.idempotency import DynamoDBPersistenceLayer, IdempotencyConfig
+
+    return (DynamoDBPersistenceLayer(table_name=table),
+            IdempotencyConfig(event_key_jmespath="key", payload_validation_jmespath="body",
+                              expires_after_seconds=_ANSWERS_KEPT_SECONDS))

@@ -14,7 +14,7 @@ import time
 from dataclasses import dataclass
 from typing import Any
 
-from oms.models import CHANNEL_DATA, HistoryEvent, Order, OrderLine
+from oms.models import CHANNEL_DATA, Address, HistoryEvent, Order, OrderLine
 from oms.pii import PiiVault, erase
 from oms.store import keys
 from oms.store.items import from_item, history_item, history_put, to_item, without_keys
@@ -87,6 +87,16 @@ class OrderStore:
             },
             context=CHANNEL_DATA,
         )
+
+    def resealed_with(self, order_id: str, shipping_address: Address) -> dict[str, Any]:
+        """The header's personal data as stored, sealed anew under a current data key with this
+        shipping address in it (one key seals a whole header, so all of it is sealed again)."""
+        order = self.get(order_id)
+        personal = order.model_copy(update={"shipping_address": shipping_address}).model_dump(
+            include={"customer", "shipping_address", "billing_address"}, exclude_none=True)
+        sealed = self._vault.seal(order_id, personal)
+        return {name: sealed[name] for name in ("customer", "shipping_address", "billing_address", "pii_key")
+                if name in sealed}
 
     def headers(self, order_ids: list[str], with_pii: bool = True) -> dict[str, dict[str, Any]]:
         """The headers of these orders (no lines, shipments or history), PII opened or erased."""
@@ -268,6 +278,21 @@ class OrderReview:
             ProjectionExpression="#status", ExpressionAttributeNames={"#status": "status"}, ConsistentRead=True,
         ).get("Item")
         return item["status"]["S"] if item else None
+
+    def by_number(self, number: str, channel: str | None = None) -> list[OrderSummary]:
+        """The orders a customer's order number names (several channels may use one), newest first."""
+        request = {"TableName": self._table, "IndexName": "ByChannelOrderNumber",
+                   "KeyConditionExpression": "order_number_key = :number",
+                   "ExpressionAttributeValues": {":number": {"S": keys.order_number_key(number)}}}
+        pks = []
+        while True:
+            page = self._client.query(**request)
+            pks += [item["pk"]["S"] for item in page["Items"]]
+            if "LastEvaluatedKey" not in page:
+                break
+            request["ExclusiveStartKey"] = page["LastEvaluatedKey"]
+        found = [summary for summary in self._summaries(pks) if channel in (None, summary.channel)]
+        return sorted(found, key=lambda summary: summary.placed_at, reverse=True)
 
     def in_status(self, status: str, limit: int = 50, after: str | None = None) -> tuple[list[OrderSummary], str | None]:
         """Orders in a status, longest unchanged first; `after` continues a previous page."""
