@@ -18,7 +18,7 @@ from oms.channels import adapter_for
 from oms.channels.amazon_client import OrdersApi
 from oms.channels.fetching import FetchRequest, checkpoint_after
 from oms.intake import order_receiving, receive_order
-from oms.queues import Message, send_all
+from oms.queues import Message, send_all, to_queue
 from oms.settings import ChannelFetchSettings
 from oms.store.checkpoints import Checkpoints
 
@@ -73,7 +73,7 @@ def poll_amazon(now: datetime) -> int:
     since = (datetime.fromisoformat(position) if position else now - timedelta(days=1)) - AMAZON_LOOKBACK
     changed = [(order["AmazonOrderId"], order.get("LastUpdateDate", ""))
                for order in amazon_orders().orders_updated_since(amazon["marketplace_ids"], since)]
-    unqueued = send_all(sqs, settings.channel_fetch_queue,
+    unqueued = send_all(to_queue(sqs, settings.channel_fetch_queue),
                         [Message(FetchRequest(channel="amazon", order_id=order_id).model_dump_json())
                          for order_id, _ in changed])
     reached = checkpoint_after(changed, unqueued)

@@ -1,8 +1,9 @@
 """Dispatch: each pick request on the fulfilment queue is pushed, signed, to its location's
 webhook, once per shipment; a location without a webhook pulls its picks instead.
 
-Once: powertools idempotency keys each push by shipment id (a request delivered twice, or
-produced twice by the stream, is recognised and not sent again). A failed push is retried
+Once: powertools idempotency keys each push by shipment id and event (a request delivered twice,
+or produced twice by the stream, is recognised and not sent again). A withdrawal tells the
+location that a pick it may have started is cancelled. A failed push is retried
 later each time (the message's visibility is pushed back), then lands in the dead-letter
 queue with its alarm.
 """
@@ -24,7 +25,17 @@ from aws_lambda_powertools.utilities.idempotency import (
 )
 
 from oms.changes import Change
-from oms.dispatch import Outcome, PickRequest, PushFailed, http_transport, push_for, retry_delay, send, still_to_tell
+from oms.dispatch import (
+    REQUESTED,
+    Outcome,
+    PickRequest,
+    PushFailed,
+    http_transport,
+    push_for,
+    retry_delay,
+    send,
+    still_to_tell,
+)
 from oms.models import HistoryEvent, ShipmentChange
 from oms.pii import opening_vault
 from oms.settings import DispatchSettings
@@ -40,7 +51,7 @@ dynamodb, sqs = boto3.client("dynamodb"), boto3.client("sqs")
 inventory = InventoryStore(settings.inventory_table, dynamodb)
 history = ChangeStore(settings.orders_table, settings.inventory_table, dynamodb)
 transport = http_transport  # the tests' receivers stand in for it
-idempotency = IdempotencyConfig(event_key_jmespath="shipment_id", raise_on_no_idempotency_key=True,
+idempotency = IdempotencyConfig(event_key_jmespath="[shipment_id, event]", raise_on_no_idempotency_key=True,
                                 # As long as the queue may hold a request: a late repeat is still known.
                                 expires_after_seconds=14 * 24 * 3600)
 persistence = DynamoDBPersistenceLayer(table_name=settings.idempotency_table, boto3_client=dynamodb)
@@ -62,7 +73,7 @@ def secrets() -> LocationSecrets:
 def tell_location(request: dict) -> str:
     pick = PickRequest.model_validate(request)
     order = orders().get(pick.order_id)
-    if not still_to_tell(order, pick.shipment_id):
+    if not still_to_tell(order, pick.shipment_id, pick.event):
         return Outcome.CLOSED
     location = inventory.location(pick.location_id)
     if location is None or location.webhook_url is None:
@@ -71,14 +82,15 @@ def tell_location(request: dict) -> str:
     if not signing_secrets:
         raise PushFailed(f"location {pick.location_id} has a webhook but no signing secret")
     now = datetime.now(UTC)
-    send(push_for(order, pick.shipment_id, location.webhook_url, signing_secrets, now), transport)
+    send(push_for(order, pick.shipment_id, location.webhook_url, signing_secrets, now, pick.event), transport)
     _record_delivery(pick, now)
     return Outcome.DELIVERED
 
 
 def _record_delivery(pick: PickRequest, now: datetime) -> None:
     """For the order's timeline; the push has happened whether or not this is written."""
-    event = HistoryEvent(at=now, actor="dispatch", reason=f"pick request delivered to {pick.location_id}'s webhook",
+    what = "pick request" if pick.event == REQUESTED else "pick withdrawal"
+    event = HistoryEvent(at=now, actor="dispatch", reason=f"{what} delivered to {pick.location_id}'s webhook",
                          shipment=ShipmentChange(shipment_id=pick.shipment_id))
     try:
         history.commit(Change(at=now, actor="dispatch", order_id=pick.order_id, history=(event,)))

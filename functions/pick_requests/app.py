@@ -1,5 +1,6 @@
 """Pick requests: every shipment committed to the Orders table (stream INSERT, filtered) becomes
-one message on the fulfilment queue, for dispatch to tell its location.
+one message on the fulfilment queue, for dispatch to tell its location; an open shipment that is
+cancelled (MODIFY to cancelled) becomes a withdrawal of its pick.
 
 The Orders stream is the outbox: the request is produced from the committed shipment itself,
 not sent by allocation after its commit, so a crash between the two, or an entry SQS reports
@@ -19,8 +20,8 @@ import boto3
 from aws_lambda_powertools import Logger
 from aws_lambda_powertools.utilities.data_classes import DynamoDBStreamEvent, event_source
 
-from oms.dispatch import PickRequest
-from oms.queues import Message, send_all
+from oms.dispatch import REQUESTED, WITHDRAWN, PickRequest
+from oms.queues import Message, send_all, to_queue
 from oms.settings import PickRequestSettings
 
 settings = PickRequestSettings.model_validate(dict(os.environ))
@@ -32,10 +33,11 @@ sqs = boto3.client("sqs")
 @event_source(data_class=DynamoDBStreamEvent)
 def handler(event: DynamoDBStreamEvent, context) -> dict:
     records = list(event.records)
-    requests = [PickRequest.model_validate({name: record.dynamodb.new_image[name]
-                                            for name in ("shipment_id", "order_id", "location_id")})
-                for record in records]
-    unqueued = send_all(sqs, settings.fulfilment_queue,
+    requests = [PickRequest.model_validate({
+        **{name: record.dynamodb.new_image[name] for name in ("shipment_id", "order_id", "location_id")},
+        "event": REQUESTED if record.event_name.name == "INSERT" else WITHDRAWN,
+    }) for record in records]
+    unqueued = send_all(to_queue(sqs, settings.fulfilment_queue),
                         [Message(r.model_dump_json(), {"location_id": r.location_id}) for r in requests])
     if unqueued:
         logger.warning("pick requests not queued; the stream delivers them again",

@@ -24,6 +24,7 @@ class PickReceiver:
         self._secrets, self._log = secrets, log
         self._lock = threading.Condition()
         self.deliveries: Counter[str] = Counter()  # shipment id -> requests accepted
+        self.withdrawals: Counter[str] = Counter()  # shipment id -> withdrawals accepted
         self.arrived_at: dict[str, float] = {}  # shipment id -> time.time() of its first arrival
         self.refused = 0
         self._failures_to_play = 0
@@ -80,6 +81,12 @@ class PickReceiver:
                 self.refused += 1
             self._log(f"pick receiver: refused a request for {pick.get('shipment_id')}: bad signature", flush=True)
             return 401
+        if request.get("event") == "pick.withdrawn":
+            with self._lock:
+                self.withdrawals[pick["shipment_id"]] += 1
+                self._lock.notify_all()
+            self._log(f"pick withdrawn for {pick['location_id']}: {pick['shipment_id']}", flush=True)
+            return 200
         with self._lock:
             if self._failures_to_play:
                 self._failures_to_play -= 1

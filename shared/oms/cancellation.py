@@ -123,5 +123,6 @@ def _refund(order: Order, units: Mapping[int, int], at: datetime) -> Refund | No
     if due is None:
         return None
     return Refund(refund_id=ids.refund_id(order.order_id, len(order.refunds) + 1), order_id=order.order_id,
+                  channel=order.channel, channel_order_id=order.channel_order_id,
                   reason="cancellation", currency=order.currency, lines=due.lines, shipping=due.shipping,
                   tax=due.tax, amount=due.amount, status=RefundStatus.REQUESTED, created_at=at)

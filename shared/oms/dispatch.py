@@ -14,34 +14,37 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
+from typing import Literal
 from urllib.parse import urlsplit
 
 from pydantic import BaseModel, ConfigDict
 
 from oms import signing
 from oms.lifecycle import OPEN
-from oms.models import Order, utc_iso
+from oms.models import Order, ShipmentStatus, utc_iso
 from oms.picks import pick_of
 
-EVENT = "pick.requested"
+REQUESTED, WITHDRAWN = "pick.requested", "pick.withdrawn"
 TIMEOUT_SECONDS = 10
 LONGEST_RETRY_SECONDS = 900
 
 
 class PickRequest(BaseModel):
-    """One message of the fulfilment queue: which shipment's location to tell."""
+    """One message of the fulfilment queue: which shipment's location to tell, and what: a pick
+    to make, or one withdrawn (the order was cancelled, or goes elsewhere now)."""
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     shipment_id: str
     order_id: str
     location_id: str
+    event: Literal["pick.requested", "pick.withdrawn"] = REQUESTED
 
 
 class Outcome(StrEnum):
     DELIVERED = "delivered"
     PULLED = "pulled"  # the location has no webhook: it lists its picks itself
-    CLOSED = "closed"  # the shipment was cancelled or rejected before its request went out
+    CLOSED = "closed"  # nothing to tell: cancelled or rejected before its request went out
 
 
 class PushFailed(Exception):
@@ -59,20 +62,25 @@ class Push:
 Transport = Callable[[str, bytes, dict[str, str]], int]
 
 
-def push_for(order: Order, shipment_id: str, url: str, secrets: list[str], now: datetime) -> Push:
+def push_for(order: Order, shipment_id: str, url: str, secrets: list[str], now: datetime,
+             event: str = REQUESTED) -> Push:
+    """The signed request; a withdrawal carries the pick without its recipient (nothing to send now)."""
     shipment = next(s for s in order.shipments if s.shipment_id == shipment_id)
-    pick = pick_of(shipment, order.model_dump(mode="json"), reveal=True)
-    body = json.dumps({"event": EVENT, "delivery_id": shipment_id, "sent_at": utc_iso(now),
+    pick = pick_of(shipment, order.model_dump(mode="json"), reveal=event == REQUESTED)
+    body = json.dumps({"event": event, "delivery_id": shipment_id, "sent_at": utc_iso(now),
                        "pick": pick.model_dump(mode="json")}, separators=(",", ":")).encode()
-    headers = {"Content-Type": "application/json", "User-Agent": "oms-dispatch/1", "X-OMS-Event": EVENT,
-               # Receivers recognise a repeated request by it (each shipment is one pick).
+    headers = {"Content-Type": "application/json", "User-Agent": "oms-dispatch/1", "X-OMS-Event": event,
+               # Receivers recognise a repeat by it and the event (each shipment is one pick).
                "X-OMS-Delivery": shipment_id, signing.HEADER: signing.signature(secrets, body)}
     return Push(url, body, headers)
 
 
-def still_to_tell(order: Order | None, shipment_id: str) -> bool:
+def still_to_tell(order: Order | None, shipment_id: str, event: str = REQUESTED) -> bool:
+    """A request while the shipment is open; a withdrawal once it is cancelled."""
     shipment = next((s for s in order.shipments if s.shipment_id == shipment_id), None) if order else None
-    return shipment is not None and shipment.status in OPEN
+    if shipment is None:
+        return False
+    return shipment.status in OPEN if event == REQUESTED else shipment.status == ShipmentStatus.CANCELLED
 
 
 def send(push: Push, transport: Transport) -> None:

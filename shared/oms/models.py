@@ -595,6 +595,9 @@ class Refund(_Model):
 
     refund_id: Annotated[str, StringConstraints(pattern=r"^rfd_[0-9A-Z]{26}_\d{2}$")]
     order_id: str
+    # Whose order it is, as the channel knows it: what a refund request is routed and matched by.
+    channel: Channel
+    channel_order_id: str
     reason: Literal["cancellation", "return", "channel"]
     currency: CurrencyCode
     lines: tuple[RefundLine, ...] = ()

@@ -178,6 +178,7 @@ def _refund(order: Order, units: dict[int, int], asked: Return, at: datetime) ->
     if due is None:
         return None
     return Refund(refund_id=ids.refund_id(order.order_id, len(order.refunds) + 1), order_id=order.order_id,
+                  channel=order.channel, channel_order_id=order.channel_order_id,
                   reason="return", currency=order.currency, lines=due.lines, tax=due.tax, amount=due.amount,
                   status=RefundStatus.REQUESTED, created_at=at, return_id=asked.return_id)
 

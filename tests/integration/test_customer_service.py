@@ -3,6 +3,8 @@ number, and requests repeated under one Idempotency-Key."""
 
 from __future__ import annotations
 
+import json
+
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 
@@ -225,3 +227,21 @@ def test_a_request_repeated_with_its_idempotency_key_is_done_once(deployed, tabl
     assert first == again and first[0] == 200
     assert other[0] == 422 and other[1]["errors"][0]["field"] == "Idempotency-Key"
     assert next(s.on_hand for s in tables.stock("MUG-LOGO") if s.location_id == "wh-reno") == 303
+
+
+def test_a_refund_due_is_published_for_the_channels_integration(deployed):
+    sqs, sns = deployed.client("sqs"), deployed.client("sns")
+    inbox = sqs.create_queue(QueueName="refund-integration")["QueueUrl"]
+    inbox_arn = sqs.get_queue_attributes(QueueUrl=inbox, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
+    sns.subscribe(TopicArn=deployed.name_of("RefundRequestsTopic"), Protocol="sqs", Endpoint=inbox_arn,
+                  Attributes={"RawMessageDelivery": "true", "FilterPolicy": '{"channel": ["web"]}'})
+    order_id = place(deployed)
+    refund = cancel(deployed, order_id)[1]["refund"]
+
+    relay = deployed.function("RefundRequestFunction")
+    assert relay.invoke(deployed.stream_event("RefundRequestFunction", "NewRefunds")) == {"batchItemFailures": []}
+
+    (message,) = sqs.receive_message(QueueUrl=inbox, MaxNumberOfMessages=10)["Messages"]
+    published = json.loads(message["Body"])
+    assert published["event"] == "refund.requested" and published["refund"]["refund_id"] == refund["refund_id"]
+    assert published["refund"]["channel_order_id"] and published["refund"]["amount"] == refund["amount"]

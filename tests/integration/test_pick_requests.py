@@ -158,3 +158,20 @@ def test_a_shipment_cancelled_before_its_request_goes_out_is_not_sent(loop):
 
     assert loop.receiver.deliveries == Counter()
     assert loop.reserved() == 0
+
+
+def test_a_pick_already_pushed_is_withdrawn_when_its_order_is_cancelled(loop):
+    loop.pump.start()
+    order_id = loop.post()
+    loop.pump.drain(DRAIN_SECONDS)
+    (shipment,) = loop.shipments(order_id)
+    assert loop.receiver.wait_for({shipment.shipment_id}, timeout=DRAIN_SECONDS)
+
+    review = loop.deployed.function("ReviewFunction")
+    assert review.invoke(api_event("POST", "/orders/{order_id}/cancel", f"/orders/{order_id}/cancel",
+                                   principal={"principalId": "admin", "kind": "admin"},
+                                   path_parameters={"order_id": order_id}))["statusCode"] == 200
+    loop.pump.drain(DRAIN_SECONDS)
+
+    assert loop.receiver.withdrawals == Counter({shipment.shipment_id: 1})
+    assert loop.reserved() == 0

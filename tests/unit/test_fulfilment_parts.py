@@ -14,7 +14,7 @@ from oms.dispatch import PushFailed, push_for, retry_delay, send, still_to_tell
 from oms.picks import may_see_recipient, pick_of
 from oms.promises import ship_by
 from oms.models import ShipmentStatus as P
-from oms.queues import Message, send_all
+from oms.queues import Message, send_all, to_queue
 from tests.unit.test_lifecycle import order_of, shipment
 
 
@@ -128,14 +128,14 @@ class FlakySqs:
 def test_entries_sqs_reports_failed_are_sent_again():
     sqs = FlakySqs("b", times=2)
 
-    assert send_all(sqs, "q", [Message(body) for body in "abc"]) == []
+    assert send_all(to_queue(sqs, "q"), [Message(body) for body in "abc"]) == []
     assert sorted(sqs.sent) == ["a", "b", "c"]
 
 
 def test_what_still_fails_is_named_for_the_caller_to_keep():
     sqs = FlakySqs("b", times=99)
 
-    assert send_all(sqs, "q", [Message(body) for body in "abc"]) == [1]
+    assert send_all(to_queue(sqs, "q"), [Message(body) for body in "abc"]) == [1]
 
 
 def test_a_poll_checkpoint_never_moves_past_an_order_not_queued():

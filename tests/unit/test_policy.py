@@ -52,7 +52,7 @@ def test_refunds_never_add_up_to_more_than_was_paid():
     from oms.models import Refund
 
     earlier = Refund(refund_id="rfd_01M8RCQTWV8W01VGZE6GKW9D1C_01", order_id="ord_01M8RCQTWV8W01VGZE6GKW9D1C",
-                     reason="channel", currency="USD", amount=Decimal("50.00"), status="refunded", created_at=AT)
+                     channel="shopify", channel_order_id="1", reason="channel", currency="USD", amount=Decimal("50.00"), status="refunded", created_at=AT)
 
     assert refund_due(order(refunds=[earlier]), {2: 1}, include_shipping=False).amount == Decimal("2.16")
 
