@@ -83,8 +83,9 @@ class MemoryStore:
             s.model_copy(update=_moved(moved[s.shipment_id])) if s.shipment_id in moved else s for s in order.shipments
         ) + change.new_shipments
         cancelled = {c.line_no: c.after for c in change.line_cancellations}
-        lines = tuple(line.model_copy(update={"cancelled": cancelled[n]}) if n in cancelled else line
-                      for n, line in enumerate(order.lines, start=1))
+        lines = change.lines_replaced if change.lines_replaced is not None else tuple(
+            line.model_copy(update={"cancelled": cancelled[n]}) if n in cancelled else line
+            for n, line in enumerate(order.lines, start=1))
         returns_moved = {move.returned.return_id: move for move in change.return_moves}
         returns = tuple(r.model_copy(update=_fields(returns_moved[r.return_id], "received", "received_at", "refund_id"))
                         if r.return_id in returns_moved else r for r in order.returns) + change.new_returns

@@ -26,7 +26,8 @@ settings = ChannelFetchSettings.model_validate(dict(os.environ))
 logger = Logger()
 processor = BatchProcessor(event_type=EventType.SQS)
 dynamodb, sqs = boto3.client("dynamodb"), boto3.client("sqs")
-orders, screening = order_receiving(settings, dynamodb, boto3.client("kms"))
+receiving = order_receiving(settings, dynamodb, boto3.client("kms"))
+orders = receiving.orders
 checkpoints = Checkpoints(settings.orders_table, dynamodb)
 # Amazon asks pollers to look back a little: an order's LastUpdateDate can appear late.
 AMAZON_LOOKBACK = timedelta(minutes=5)
@@ -57,8 +58,8 @@ def fetch_and_receive(record: SQSRecord) -> None:
     request = FetchRequest.model_validate_json(record.body)
     native = FETCHERS[request.channel](request.order_id)
     channel_order = adapter_for(request.channel).to_channel_order(native)
-    receipt = receive_order(channel_order.submission, request.channel, orders, screening=screening,
-                            reported=channel_order)
+    receipt = receive_order(channel_order.submission, request.channel, orders, screening=receiving.screening,
+                            reported=channel_order, changes=receiving.changes)
     logger.info("channel order fetched", extra={"channel": request.channel, "order_id": receipt.order.order_id,
                                                  "outcome": receipt.outcome, "status": receipt.order.status})
 

@@ -28,15 +28,16 @@ settings = IntakeSettings.model_validate(dict(os.environ))
 logger = Logger()
 app = Api("oms-intake")
 dynamodb = boto3.client("dynamodb")
-orders, screening = order_receiving(settings, dynamodb, boto3.client("kms"))
+receiving = order_receiving(settings, dynamodb, boto3.client("kms"))
+orders = receiving.orders
 
-_STATUS_BY_OUTCOME = {Outcome.CREATED: 201, Outcome.DUPLICATE: 200}
+_STATUS_BY_OUTCOME = {Outcome.CREATED: 201, Outcome.DUPLICATE: 200, Outcome.UPDATED: 200, Outcome.STALE: 200}
 
 
 @app.route("/orders", methods=["POST"])
 def post_order() -> Response:
     submission = app.body(OrderSubmission)
-    return _received(receive_order(submission, app.principal.channel, orders, screening=screening))
+    return _received(receive_order(submission, app.principal.channel, orders, screening=receiving.screening))
 
 
 @app.route("/channels/{channel}/orders", methods=["POST"])
@@ -59,8 +60,8 @@ def post_channel_order(channel: str) -> Response:
         channel_order: ChannelOrder = adapter.to_channel_order(payload)
     except ChannelPayloadError as error:
         raise Problem(422, f"not a {channel} order", error.problems) from None
-    return _received(receive_order(channel_order.submission, channel, orders, screening=screening,
-                                   reported=channel_order))
+    return _received(receive_order(channel_order.submission, channel, orders, screening=receiving.screening,
+                                   reported=channel_order, changes=receiving.changes))
 
 
 def _queue_for_fetching(channel: str, order_id: str) -> Response:
@@ -104,7 +105,7 @@ def _received(receipt) -> Response:
     order = receipt.order
     logger.info("order received", extra={"order_id": order.order_id, "channel": order.channel,
                                           "outcome": receipt.outcome, "status": order.status})
-    metric = "OrdersReceived" if receipt.outcome == Outcome.CREATED else "DuplicateOrders"
+    metric = {Outcome.CREATED: "OrdersReceived", Outcome.UPDATED: "OrderUpdates"}.get(receipt.outcome, "DuplicateOrders")
     with single_metric(name=metric, unit=MetricUnit.Count, value=1, namespace=settings.metrics_namespace) as emitted:
         emitted.add_dimension(name="channel", value=order.channel)
     if receipt.outcome == Outcome.CONFLICT:

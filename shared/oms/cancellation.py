@@ -48,8 +48,10 @@ def cancel(order_id: str, actor: str, reason: str | None, store: Store, lines: M
                      change.new_refunds[0] if change.new_refunds else None)
 
 
-def cancellation(order: Order, units: Mapping[int, int], actor: str, reason: str | None, at: datetime) -> Change:
-    """The change that cancels these units (checked by oms.policy beforehand)."""
+def cancellation(order: Order, units: Mapping[int, int], actor: str, reason: str | None, at: datetime,
+                 owed: bool = True) -> Change:
+    """The change that cancels these units (checked by oms.policy beforehand). `owed=False` when
+    the money is not the OMS's to ask back: a channel that cancels refunds its customer itself."""
     touched = _shipments_losing_units(order, units)
     lines = tuple(line.model_copy(update={"cancelled": line.cancelled + units[n]}) if n in units else line
                   for n, line in enumerate(order.lines, start=1))
@@ -57,7 +59,7 @@ def cancellation(order: Order, units: Mapping[int, int], actor: str, reason: str
     after = order.model_copy(update={"lines": lines, "shipments": tuple(
         next((c for c in cancelled_shipments if c.shipment_id == s.shipment_id), s) for s in order.shipments)})
     order_to = _status_after(order, after, bool(touched))
-    refund = _refund(order, units, at)
+    refund = _refund(order, units, at) if owed else None
     what = ", ".join(f"{u} of line {n}" for n, u in sorted(units.items()))
     why = f"cancelled {what}" + (f": {reason}" if reason else "")
     events = (

@@ -19,6 +19,7 @@ from typing import Any
 
 from oms.errors import Conflict
 from oms.models import (
+    HeldLine,
     HistoryEvent,
     OrderStatus,
     ReceivedLine,
@@ -166,6 +167,10 @@ class Change:
     # Header attributes replaced as stored (personal data already sealed): an address, a payment status.
     header: Mapping[str, Any] = field(default_factory=dict)
     line_cancellations: tuple[LineCancellation, ...] = ()
+    # Every line replaced by these (before anything is sourced: a channel's new version), and
+    # how many lines there were, so that any beyond the new ones go.
+    lines_replaced: tuple[HeldLine, ...] | None = None
+    lines_before: int = 0
     new_shipments: tuple[Shipment, ...] = ()
     shipment_moves: tuple[ShipmentMove, ...] = ()
     new_returns: tuple[Return, ...] = ()
@@ -185,6 +190,7 @@ class Change:
         return (len(stock_updates(self.movements)) + len(self.movements) + len(self.new_shipments)
                 + len(self.shipment_moves) + len({(use.location_id, use.day) for use in self.capacity})
                 + len(self.line_cancellations) + len(self.new_returns) + len(self.return_moves)
+                + (max(len(self.lines_replaced), self.lines_before) if self.lines_replaced is not None else 0)
                 + len(self.new_refunds) + len(self.refund_moves)
                 + (1 if self.order_version is not None else 0) + len(self.history))
 

@@ -11,20 +11,23 @@ from decimal import Decimal
 from enum import StrEnum
 from typing import Any
 
-from oms.ids import new_order_id
 from oms.channels import ChannelOrder
+from oms.ids import new_order_id
 from oms.models import CHANNEL_DATA, HistoryEvent, Order, OrderStatus, OrderSubmission, PaymentMethod, PaymentStatus
 from oms.pii import CustomerHashes, DataKeys, PiiVault
 from oms.screening import Decision, OrderFacts, ScreeningRules, screen
 from oms.store.inventory import InventoryStore
 from oms.settings import ReceivingSettings, SealingSettings
 from oms.store.orders import OrderStore
+from oms.store.tables import Tables
 
 
 class Outcome(StrEnum):
     CREATED = "created"
     DUPLICATE = "duplicate"  # the channel retried: same order, nothing written
-    CONFLICT = "conflict"  # same channel order id, different content
+    CONFLICT = "conflict"  # same channel order id, different content, on the canonical route
+    UPDATED = "updated"  # a channel's later version of its order, applied
+    STALE = "stale"  # a channel's version older than (or as old as) the one applied: nothing changed
 
 
 @dataclass(frozen=True)
@@ -54,13 +57,16 @@ class Screening:
     catalogue: InventoryStore
     hashes: PiiVault
 
-    def decide(self, submission: OrderSubmission, now: datetime) -> Decision:
+    def decide(self, submission: OrderSubmission, now: datetime, stored_already: bool = False) -> Decision:
+        """`stored_already`: screening an order held already (a channel's new version), which the
+        customer's recent orders then count once too many."""
         rules = self.rules()
         customer, shipping, billing = submission.customer, submission.shipping_address, submission.billing_address
         email_hash = self.hashes.email_hash(customer.email) if customer and customer.email else None
         since = (now - timedelta(minutes=rules.per_customer_window_minutes)).isoformat(timespec="milliseconds")
         recent = (self.orders.recent_orders_of_customer(email_hash, since.replace("+00:00", "Z"))
                   if email_hash and rules.max_orders_per_customer else 0)
+        recent = max(0, recent - 1) if stored_already else recent
         facts = OrderFacts(
             total=submission.total,
             currency=submission.currency,
@@ -85,9 +91,12 @@ def receive_order(
     *,
     screening: Screening | None = None,
     reported: ChannelOrder | None = None,
+    changes: Tables | None = None,
 ) -> Receipt:
     """Stores the order once. An open order is screened (approved or held, with reasons);
-    one the channel reports as already cancelled, shipped, ... keeps that status."""
+    one the channel reports as already cancelled, shipped, ... keeps that status. Given `changes`
+    (the tables, personal data opened), a channel's later version of an order it sent is applied
+    (oms.channel_updates); without, as on the canonical route, it is a conflict."""
     now = now or datetime.now(UTC)
     actor = f"channel:{channel}"
     history = [HistoryEvent(at=now, actor=actor, to_status=OrderStatus.RECEIVED, reason="order received")]
@@ -111,6 +120,7 @@ def receive_order(
             "hold_reasons": reasons,
             "channel_status": reported.channel_status if reported else None,
             "notes": reported.notes if reported else (),
+            "channel_updated_at": reported.updated_at if reported else None,
             "created_at": now,
             "updated_at": now,
             "history": history,
@@ -121,7 +131,23 @@ def receive_order(
     stored = orders.create_once(order, content)
     if stored.created:
         return Receipt(Outcome.CREATED, stored.order)
-    return Receipt(Outcome.DUPLICATE if stored.fingerprint == content else Outcome.CONFLICT, stored.order)
+    if stored.fingerprint == content:
+        return Receipt(Outcome.DUPLICATE, stored.order)
+    if reported is None or changes is None:
+        return Receipt(Outcome.CONFLICT, stored.order)
+    # Imported here: applying a version may source the order again (geocoding, sourcing), which a
+    # new order's cold start need not load.
+    from oms.channel_updates import Applied, apply_version
+
+    applied, order = apply_version(
+        stored.order.order_id, channel, reported, changes, orders.resealed,
+        (lambda new, at: _screened(screening, new, at)) if screening else None, now)
+    return Receipt(Outcome.UPDATED if applied == Applied.UPDATED else Outcome.STALE, order)
+
+
+def _screened(screening: Screening, submission: OrderSubmission, at: datetime) -> tuple[OrderStatus, tuple[str, ...]]:
+    decision = screening.decide(submission, at, stored_already=True)
+    return decision.status, tuple(str(reason) for reason in decision.reasons)
 
 
 def pii_vault(settings: SealingSettings, kms: Any) -> PiiVault:
@@ -134,9 +160,18 @@ def pii_vault(settings: SealingSettings, kms: Any) -> PiiVault:
     )
 
 
-def order_receiving(settings: ReceivingSettings, dynamodb: Any, kms: Any) -> tuple[OrderStore, Screening]:
-    """The order store (PII sealed with the stage's key and hash secret) and the screening
-    around it, as every function that receives orders wires them."""
+@dataclass(frozen=True)
+class Receiving:
+    """What every function that receives orders works with: the order store (PII sealed with the
+    stage's key and hash secret), the screening around it, and the tables a channel's later
+    version is applied to (personal data opened, to compare it in clear)."""
+
+    orders: OrderStore
+    screening: Screening
+    changes: Tables
+
+
+def order_receiving(settings: ReceivingSettings, dynamodb: Any, kms: Any) -> Receiving:
     from aws_lambda_powertools.utilities import parameters
 
     vault = pii_vault(settings, kms)
@@ -148,4 +183,4 @@ def order_receiving(settings: ReceivingSettings, dynamodb: Any, kms: Any) -> tup
         catalogue=InventoryStore(settings.inventory_table, dynamodb),
         hashes=vault,
     )
-    return orders, screening
+    return Receiving(orders, screening, Tables(settings.orders_table, settings.inventory_table, dynamodb, vault))

@@ -487,6 +487,9 @@ class HistoryEvent(_Model):
     return_id: str | None = None
     refund_id: str | None = None
     refused: bool = False
+    # A condition operations must see and act on (the alerts relay raises it): e.g.
+    # `cancelled_after_shipment`, `changed_after_allocation`.
+    alert: Text | None = None
 
 
 class ShipmentMode(StrEnum):

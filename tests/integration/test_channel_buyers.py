@@ -79,7 +79,7 @@ def receiving():
 @pytest.mark.parametrize("kinds", KINDS, ids=lambda kinds: "+".join(sorted(kinds)))
 @pytest.mark.parametrize(("channel", "name"), [(c, n) for c, names in ORDERS.items() for n in names])
 def test_an_order_without_its_buyers_details_is_taken(receiving, channel, name, kinds):
-    orders, screening = receiving
+    orders, screening = receiving.orders, receiving.screening
     channel_order = adapter_for(channel).to_channel_order(without(copy.deepcopy(payload(channel, name)), kinds))
     submission = channel_order.submission.model_copy(update={
         "channel_order_id": f"{channel_order.submission.channel_order_id}-{'-'.join(sorted(kinds))}"})

@@ -9,6 +9,7 @@ the channel's stated total even where the channel's own parts do not add up to i
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
@@ -35,6 +36,9 @@ class ChannelOrder:
     status: OrderStatus = OrderStatus.RECEIVED
     channel_status: str | None = None  # the channel's own word, verbatim, for support
     notes: tuple[str, ...] = field(default=())
+    # When the channel last changed the order, by its own clock: later versions of one order are
+    # applied in this order, whatever order they arrive in.
+    updated_at: datetime | None = None
 
 
 def require(payload: Any, *paths: str) -> list[dict[str, str]]:

@@ -43,7 +43,7 @@ from typing import Any
 import iso4217
 
 from oms.channels import ChannelOrder, ChannelPayloadError, WebhookSignature, e164, require, submission_from
-from oms.channels.reading import as_dict, as_list, decimal, text
+from oms.channels.reading import as_dict, as_list, decimal, moment, text
 from oms.models import DeliveryMethod, OrderStatus, PaymentMethod, PaymentStatus
 
 SIGNATURE: WebhookSignature | None = None
@@ -216,7 +216,8 @@ def to_channel_order(payload: dict) -> ChannelOrder:
         "total": total,
     }
     submission = submission_from(canonical, _native_fields(native_lines, address_path))
-    return ChannelOrder(submission=submission, status=status, channel_status=word, notes=tuple(notes))
+    return ChannelOrder(submission=submission, status=status, channel_status=word, notes=tuple(notes),
+                        updated_at=moment(order.get("LastUpdateDate")))
 
 
 def order_id_from_notification(notification: dict) -> str | None:

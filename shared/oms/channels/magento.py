@@ -14,7 +14,7 @@ from decimal import Decimal
 from typing import Any
 
 from oms.channels import ChannelOrder, ChannelPayloadError, WebhookSignature, e164, require, submission_from
-from oms.channels.reading import amount, as_list, joined, scalar_text, unit_price_and_discount
+from oms.channels.reading import amount, as_list, joined, moment, scalar_text, unit_price_and_discount
 from oms.models import DeliveryMethod, OrderStatus, PaymentMethod, PaymentStatus
 
 # Magento has no standard signed order webhook: integrations pull orders over REST with an
@@ -179,6 +179,7 @@ def to_channel_order(payload: dict) -> ChannelOrder:
         status=order_status,
         channel_status=scalar_text(payload.get("status")) or state,
         notes=tuple(notes),
+        updated_at=moment(payload.get("updated_at")),
     )
 
 

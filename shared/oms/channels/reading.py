@@ -3,6 +3,7 @@ adapter reports it by name instead of failing on it."""
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from decimal import ROUND_CEILING, Decimal, InvalidOperation
 from typing import Any
 
@@ -81,3 +82,21 @@ def amount(value: Any, field: str, problems: list[dict[str, str]], default: Deci
         problems.append({"field": field, "problem": "missing" if value is None else "not an amount"})
         return Decimal(0)
     return read
+
+
+def moment(value: Any) -> datetime | None:
+    """When a channel says something happened: ISO-8601 with a zone, or without one (Magento's and
+    WooCommerce's `_gmt` fields are UTC), or Unix seconds (TikTok). None when it cannot be read."""
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        try:
+            return datetime.fromtimestamp(value, UTC)
+        except (OverflowError, OSError, ValueError):
+            return None
+    written = text(value)
+    if written is None:
+        return None
+    try:
+        read = datetime.fromisoformat(written.replace(" ", "T", 1).replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    return read.replace(tzinfo=UTC) if read.tzinfo is None else read.astimezone(UTC)

@@ -19,7 +19,7 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from oms.channels import ChannelOrder, ChannelPayloadError, WebhookSignature, e164, require, submission_from
-from oms.channels.reading import amount, as_dict, as_list, dicts, full_name, text
+from oms.channels.reading import amount, as_dict, as_list, dicts, full_name, moment, text
 from oms.models import DeliveryMethod, OrderStatus, PaymentMethod, PaymentStatus
 
 SIGNATURE: WebhookSignature | None = WebhookSignature(header="X-Shopify-Hmac-Sha256", encoding="base64")
@@ -155,7 +155,8 @@ def to_channel_order(payload: dict) -> ChannelOrder:
     submission = submission_from(canonical, _native_fields(len(lines)))
     status = _status(payload, payment_status, delivery["method"], notes)
     return ChannelOrder(
-        submission=submission, status=status, channel_status=_channel_status(payload), notes=tuple(notes)
+        submission=submission, status=status, channel_status=_channel_status(payload), notes=tuple(notes),
+        updated_at=moment(payload.get("updated_at")),
     )
 
 

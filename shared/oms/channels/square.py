@@ -32,7 +32,7 @@ from urllib.parse import quote
 from iso4217 import Currency
 
 from oms.channels import ChannelOrder, ChannelPayloadError, WebhookSignature, e164, require, submission_from
-from oms.channels.reading import as_dict, as_list, decimal, dicts, full_name, text
+from oms.channels.reading import as_dict, as_list, decimal, dicts, full_name, moment, text
 from oms.models import DeliveryMethod, OrderStatus, PaymentMethod, PaymentStatus
 
 SIGNATURE: WebhookSignature | None = WebhookSignature(
@@ -243,6 +243,7 @@ def _adapted(order: dict) -> ChannelOrder:
         status=_status(state, kind, payment["status"], notes),
         channel_status=f"state={state}" + (f", fulfillment={kind} {fulfillment.get('state')}" if fulfillment else ""),
         notes=tuple(notes),
+        updated_at=moment(order.get("updated_at")),
     )
 
 

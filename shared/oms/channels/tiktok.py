@@ -21,7 +21,7 @@ from decimal import Decimal
 from typing import Any
 
 from oms.channels import ChannelOrder, ChannelPayloadError, WebhookSignature, e164, require, submission_from
-from oms.channels.reading import amount, as_list, dicts, full_name, text
+from oms.channels.reading import amount, as_list, dicts, full_name, moment, text
 from oms.models import DeliveryMethod, OrderStatus, PaymentMethod, PaymentStatus
 
 # TikTok Shop puts its signature in the `Authorization` header: per the webhook guide's
@@ -217,6 +217,7 @@ def _adapted(order: dict) -> ChannelOrder:
             f"{name}={order[name]}" for name in ("status", "fulfillment_type", "shipping_type") if text(order.get(name))
         ),
         notes=tuple(notes),
+        updated_at=moment(order.get("update_time")),
     )
 
 

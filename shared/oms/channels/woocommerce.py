@@ -15,7 +15,7 @@ from decimal import Decimal
 from typing import Any
 
 from oms.channels import ChannelOrder, ChannelPayloadError, WebhookSignature, e164, require, submission_from
-from oms.channels.reading import amount, as_list, joined, scalar_text, unit_price_and_discount
+from oms.channels.reading import amount, as_list, joined, moment, scalar_text, unit_price_and_discount
 from oms.models import DeliveryMethod, OrderStatus, PaymentMethod, PaymentStatus
 
 SIGNATURE = WebhookSignature(header="X-WC-Webhook-Signature", encoding="base64")
@@ -153,6 +153,7 @@ def to_channel_order(payload: dict) -> ChannelOrder:
         status=order_status,
         channel_status=status,
         notes=tuple(notes),
+        updated_at=moment(payload.get("date_modified_gmt")),
     )
 
 

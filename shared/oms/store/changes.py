@@ -68,6 +68,7 @@ class ChangeStore:
                             change.header)]
               if change.order_version is not None else []),
             *(self._cancel_units(change.order_id, cancellation) for cancellation in change.line_cancellations),
+            *(self._replaced_lines(change) if change.lines_replaced is not None else ()),
             *(self._move(move) for move in change.shipment_moves),
             *({"Put": {"TableName": self._orders, "Item": to_item(shipment_attributes(shipment)),
                        "ConditionExpression": "attribute_not_exists(pk)"}} for shipment in change.new_shipments),
@@ -139,6 +140,14 @@ class ChangeStore:
             "ExpressionAttributeValues": {":before": {"N": str(cancellation.before)},
                                           ":after": {"N": str(cancellation.after)}},
         }}
+
+    def _replaced_lines(self, change: Change) -> list[dict]:
+        puts = [{"Put": {"TableName": self._orders, "Item": {
+            **keys.line_key(change.order_id, number), "entity": {"S": "line"}, **to_item(stored(line))}}}
+            for number, line in enumerate(change.lines_replaced, start=1)]
+        gone = [{"Delete": {"TableName": self._orders, "Key": keys.line_key(change.order_id, number)}}
+                for number in range(len(change.lines_replaced) + 1, change.lines_before + 1)]
+        return puts + gone
 
     def _return_move(self, move: ReturnMove) -> dict:
         fields = {"status": str(move.to)}

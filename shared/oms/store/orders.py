@@ -11,6 +11,7 @@ from __future__ import annotations
 import base64
 import json
 import time
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -88,15 +89,16 @@ class OrderStore:
             context=CHANNEL_DATA,
         )
 
-    def resealed_with(self, order_id: str, shipping_address: Address) -> dict[str, Any]:
-        """The header's personal data as stored, sealed anew under a current data key with this
-        shipping address in it (one key seals a whole header, so all of it is sealed again)."""
-        order = self.get(order_id)
-        personal = order.model_copy(update={"shipping_address": shipping_address}).model_dump(
-            include={"customer", "shipping_address", "billing_address"}, exclude_none=True)
+    def resealed(self, order_id: str, changes: Mapping[str, Any]) -> dict[str, Any]:
+        """The header's personal data as stored, with `changes` (a customer, an address) made to it,
+        sealed anew under a current data key (one key seals a whole header, so all of it is)."""
+        order = self.get(order_id).model_copy(update=dict(changes))
+        personal = order.model_dump(include={"customer", "shipping_address", "billing_address"}, exclude_none=True)
         sealed = self._vault.seal(order_id, personal)
-        return {name: sealed[name] for name in ("customer", "shipping_address", "billing_address", "pii_key")
-                if name in sealed}
+        return {name: sealed.get(name) for name in ("customer", "shipping_address", "billing_address", "pii_key")}
+
+    def resealed_with(self, order_id: str, shipping_address: Address) -> dict[str, Any]:
+        return self.resealed(order_id, {"shipping_address": shipping_address})
 
     def headers(self, order_ids: list[str], with_pii: bool = True) -> dict[str, dict[str, Any]]:
         """The headers of these orders (no lines, shipments or history), PII opened or erased."""
