@@ -15,7 +15,7 @@ from aws_lambda_powertools.utilities import parameters
 from botocore.exceptions import BotoCoreError, ClientError
 from chalice import Response
 
-from oms.channels import ChannelOrder, ChannelPayloadError, adapter_for
+from oms.channels import ChannelOrder, ChannelPayloadError, ChannelRefund, adapter_for
 from oms.channels.fetching import FetchRequest, notified_order_id
 from oms.intake import Outcome, order_receiving, receive_order
 from oms.json_body import parse_json_object
@@ -57,11 +57,27 @@ def post_channel_order(channel: str) -> Response:
         notified = notified_order_id(channel, adapter, payload)
         if notified:
             return _queue_for_fetching(channel, notified)
+        refund = adapter.refund_from(payload) if hasattr(adapter, "refund_from") else None
+        if refund is not None:
+            return _refunded(channel, refund)
         channel_order: ChannelOrder = adapter.to_channel_order(payload)
     except ChannelPayloadError as error:
         raise Problem(422, f"not a {channel} order", error.problems) from None
     return _received(receive_order(channel_order.submission, channel, orders, screening=receiving.screening,
                                    reported=channel_order, changes=receiving.changes))
+
+
+def _refunded(channel: str, refund: ChannelRefund) -> Response:
+    """A refund (or a cancellation, a return) the channel reports on an order it sent."""
+    from oms.channel_refunds import apply_refund  # loaded when a channel first reports one
+
+    order_id = orders.find(channel, refund.channel_order_id)
+    if order_id is None:
+        raise Problem(404, f"no {channel} order {refund.channel_order_id} here; its refund cannot be applied")
+    order = apply_refund(order_id, channel, refund, receiving.changes)
+    logger.info("channel refund", extra={"channel": channel, "order_id": order_id, "status": order.status})
+    return Response(body={"order_id": order_id, "status": order.status,
+                          "refunds": [r.model_dump(mode="json") for r in order.refunds]}, status_code=200)
 
 
 def _queue_for_fetching(channel: str, order_id: str) -> Response:

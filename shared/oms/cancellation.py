@@ -18,7 +18,7 @@ from oms.changes import CapacityUse, Change, LineCancellation, Movement, Movemen
 from oms.deciding import decide_and_commit, refusal
 from oms.lifecycle import DERIVED, OPEN, check_transition, derived_status, outstanding_units
 from oms.models import HistoryEvent, Order, OrderStatus, Refund, RefundStatus, ShipmentChange, ShipmentStatus
-from oms.policy import NotAllowed, check_cancel, refund_due, ships_nothing_after
+from oms.policy import NotAllowed, cancellable, check_cancel, refund_due, ships_nothing_after
 from oms.ports import Store
 
 
@@ -82,6 +82,24 @@ def cancellation(order: Order, units: Mapping[int, int], actor: str, reason: str
         new_refunds=(refund,) if refund else (),
         history=events,
     )
+
+
+CANCELLED_AFTER_SHIPMENT = "cancelled_after_shipment"
+
+
+def cancelled_by_channel(order: Order, actor: str, why: str, at: datetime) -> Change | None:
+    """A channel cancelled its order: every unit not yet gone is cancelled (owing nothing: the
+    channel refunds it); when everything has gone, operations are alerted, once."""
+    if order.status == OrderStatus.CANCELLED:
+        return None
+    units = {number: left for number, left in cancellable(order).items() if left}
+    if units:
+        return cancellation(order, units, actor, why, at, owed=False)
+    if any(event.alert == CANCELLED_AFTER_SHIPMENT for event in order.history):
+        return None
+    return Change(at=at, actor=actor, order_id=order.order_id, history=(HistoryEvent(
+        at=at, actor=actor, alert=CANCELLED_AFTER_SHIPMENT,
+        reason="the channel cancelled the order after it shipped: stop the parcel, or arrange its return"),))
 
 
 def _shipments_losing_units(order: Order, units: Mapping[int, int]) -> list:

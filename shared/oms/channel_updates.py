@@ -25,8 +25,9 @@ from enum import StrEnum
 from typing import Any
 
 from oms.addresses import stale_shipments, withdrawal_events, withdrawn
-from oms.cancellation import cancellation
+from oms.cancellation import cancellation, cancelled_by_channel
 from oms.changes import Change
+from oms.channel_refunds import refund_recorded
 from oms.channels import ChannelOrder
 from oms.deciding import decide_and_commit
 from oms.lifecycle import check_transition
@@ -47,7 +48,6 @@ PersonalSealer = Callable[[str, Mapping[str, Any]], Mapping[str, Any]]
 # The screening of a submission at a moment: (status, hold reasons).
 Screen = Callable[[OrderSubmission, datetime], tuple[OrderStatus, tuple[str, ...]]]
 
-CANCELLED_AFTER_SHIPMENT = "cancelled_after_shipment"
 CHANGED_AFTER_ALLOCATION = "changed_after_allocation"
 _UNSOURCED = frozenset({OrderStatus.RECEIVED, OrderStatus.ON_HOLD, OrderStatus.APPROVED})
 _PERSONAL = ("customer", "shipping_address", "billing_address")
@@ -68,9 +68,12 @@ def apply_version(order_id: str, channel: str, reported: ChannelOrder, store, se
     order = store.order(order_id)
     if _stale(order, reported):
         return Applied.STALE, order
-    for step in (_content, _fewer_units, _cancelled):
-        decide_and_commit(order_id, store, lambda o, at, step=step: None if _stale(o, reported)
-                          else step(o, reported, actor, at, seal, screen, store), now)
+    for step in (_content, _fewer_units, _cancelled, _refunds):
+        for _ in range(1 + len(reported.refunds) if step is _refunds else 1):  # one refund a change
+            _, change = decide_and_commit(order_id, store, lambda o, at, step=step: None if _stale(o, reported)
+                                          else step(o, reported, actor, at, seal, screen, store), now)
+            if change is None:
+                break
     decide_and_commit(order_id, store, lambda o, at: None if _stale(o, reported) else _recorded(o, reported, actor, at),
                       now)
     return Applied.UPDATED, store.order(order_id)
@@ -168,17 +171,18 @@ def _fewer_units(order: Order, reported: ChannelOrder, actor: str, at: datetime,
 
 
 def _cancelled(order: Order, reported: ChannelOrder, actor: str, at: datetime, *_: Any) -> Change | None:
-    if reported.status != OrderStatus.CANCELLED or order.status == OrderStatus.CANCELLED:
+    if reported.status != OrderStatus.CANCELLED:
         return None
-    units = {number: left for number, left in cancellable(order).items() if left}
-    if units:
-        return cancellation(order, units, actor, f"the channel cancelled it ({reported.channel_status})", at,
-                            owed=False)
-    if any(event.alert == CANCELLED_AFTER_SHIPMENT for event in order.history):
-        return None
-    return Change(at=at, actor=actor, order_id=order.order_id, history=(HistoryEvent(
-        at=at, actor=actor, alert=CANCELLED_AFTER_SHIPMENT,
-        reason="the channel cancelled the order after it shipped: stop the parcel, or arrange its return"),))
+    return cancelled_by_channel(order, actor, f"the channel cancelled it ({reported.channel_status})", at)
+
+
+def _refunds(order: Order, reported: ChannelOrder, actor: str, at: datetime, *_: Any) -> Change | None:
+    """Refunds the order lists (WooCommerce's, Shopify's), the first one not yet recorded as it is."""
+    for refund in reported.refunds:
+        change = refund_recorded(order, refund, actor, at)
+        if change is not None:
+            return change
+    return None
 
 
 def _recorded(order: Order, reported: ChannelOrder, actor: str, at: datetime) -> Change:

@@ -27,6 +27,22 @@ class ChannelPayloadError(ValueError):
 
 
 @dataclass(frozen=True)
+class ChannelRefund:
+    """Money a channel paid back on one of its orders, as it reports it: a refund of its own,
+    or the one the OMS asked for. The same refund may be reported again as it moves on
+    (pending, then completed): it is recognised by the channel's refund id and its state."""
+
+    channel_order_id: str
+    refund_id: str
+    amount: Decimal | None  # None: the report does not say (a marketplace's notice)
+    completed: bool  # paid back, not just asked for
+    at: datetime | None = None
+    cancels: tuple[tuple[str, int], ...] = ()  # (sku, units) the refund also cancels: not to be shipped
+    cancels_order: bool = False  # the marketplace cancelled the whole order with it
+    note: str | None = None  # the channel's own words, for the order's history
+
+
+@dataclass(frozen=True)
 class ChannelOrder:
     """A channel's order in canonical form, and where the channel says it stands."""
 
@@ -39,6 +55,7 @@ class ChannelOrder:
     # When the channel last changed the order, by its own clock: later versions of one order are
     # applied in this order, whatever order they arrive in.
     updated_at: datetime | None = None
+    refunds: tuple[ChannelRefund, ...] = ()  # refunds the order itself lists
 
 
 def require(payload: Any, *paths: str) -> list[dict[str, str]]:

@@ -13,7 +13,7 @@ from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Any
 
-from oms.channels import ChannelOrder, ChannelPayloadError, WebhookSignature, e164, require, submission_from
+from oms.channels import ChannelOrder, ChannelPayloadError, ChannelRefund, WebhookSignature, e164, require, submission_from
 from oms.channels.reading import amount, as_list, joined, moment, scalar_text, unit_price_and_discount
 from oms.models import DeliveryMethod, OrderStatus, PaymentMethod, PaymentStatus
 
@@ -350,3 +350,22 @@ def _utc(value: Any, field: str, problems: list[dict[str, str]]) -> datetime | N
         problems.append({"field": field, "problem": "not a date and time"})
         return None
     return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
+# A credit memo's `state` (Magento's Creditmemo model): 1 open, 2 refunded, 3 canceled.
+CREDITMEMO_OPEN, CREDITMEMO_REFUNDED = 1, 2
+
+
+def refund_from(payload: dict) -> ChannelRefund | None:
+    """A credit memo (salesCreditmemoRepositoryV1), as Magento's webhooks or a GET send it: it names
+    its order by `order_id` (the order's entity_id) and has an integer `state`, where an order's is text."""
+    if not isinstance(payload, dict) or not isinstance(payload.get("state"), int) or "order_id" not in payload:
+        return None
+    problems = require(payload, "entity_id", "order_id", "grand_total")
+    total = amount(payload.get("grand_total"), "grand_total", problems)
+    if problems:
+        raise ChannelPayloadError(problems)
+    if payload["state"] not in (CREDITMEMO_OPEN, CREDITMEMO_REFUNDED):
+        return None  # a canceled credit memo paid nothing back
+    return ChannelRefund(channel_order_id=str(payload["order_id"]), refund_id=str(payload["entity_id"]), amount=total,
+                         completed=payload["state"] == CREDITMEMO_REFUNDED, at=moment(payload.get("updated_at")))

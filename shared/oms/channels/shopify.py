@@ -18,8 +18,8 @@ from __future__ import annotations
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from oms.channels import ChannelOrder, ChannelPayloadError, WebhookSignature, e164, require, submission_from
-from oms.channels.reading import amount, as_dict, as_list, dicts, full_name, moment, text
+from oms.channels import ChannelOrder, ChannelRefund, ChannelPayloadError, WebhookSignature, e164, require, submission_from
+from oms.channels.reading import amount, as_dict, as_list, decimal, dicts, full_name, moment, text
 from oms.models import DeliveryMethod, OrderStatus, PaymentMethod, PaymentStatus
 
 SIGNATURE: WebhookSignature | None = WebhookSignature(header="X-Shopify-Hmac-Sha256", encoding="base64")
@@ -157,6 +157,7 @@ def to_channel_order(payload: dict) -> ChannelOrder:
     return ChannelOrder(
         submission=submission, status=status, channel_status=_channel_status(payload), notes=tuple(notes),
         updated_at=moment(payload.get("updated_at")),
+        refunds=tuple(_refund(payload.get("id"), refund) for refund in dicts(payload.get("refunds"))),
     )
 
 
@@ -391,3 +392,26 @@ def _native_fields(line_count: int) -> dict[str, str]:
 
 def _optional_amount(payload: dict, field: str, problems: list) -> Decimal | None:
     return None if payload.get(field) is None else amount(payload[field], field, problems)
+
+
+def refund_from(payload: dict) -> ChannelRefund | None:
+    """A refunds/create webhook: a Refund, not an Order (it names its order and has no line items)."""
+    if not isinstance(payload, dict) or "refund_line_items" not in payload or "line_items" in payload:
+        return None
+    if text(str(payload.get("order_id") or "")) is None or payload.get("id") is None:
+        raise ChannelPayloadError([{"field": name, "problem": "missing"} for name in ("order_id", "id")
+                                   if payload.get(name) is None])
+    return _refund(payload["order_id"], payload)
+
+
+def _refund(order_id: Any, refund: dict) -> ChannelRefund:
+    """Its successful refund transactions are what was paid back; lines restocked as `cancel`
+    were never shipped, and are cancelled with it."""
+    paid = [t for t in dicts(refund.get("transactions")) if t.get("kind") == "refund" and t.get("status") == "success"]
+    amount = sum((amount_read for t in paid if (amount_read := decimal(t.get("amount"))) is not None), Decimal(0))
+    cancels = tuple((sku, int(line.get("quantity") or 0)) for line in dicts(refund.get("refund_line_items"))
+                    if line.get("restock_type") == "cancel" and (sku := text(as_dict(line.get("line_item")).get("sku")))
+                    and int(line.get("quantity") or 0) > 0)
+    return ChannelRefund(channel_order_id=str(order_id), refund_id=str(refund.get("id")), amount=amount,
+                         completed=bool(paid), at=moment(refund.get("created_at")), cancels=cancels,
+                         note=text(refund.get("note")))

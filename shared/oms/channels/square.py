@@ -31,7 +31,7 @@ from urllib.parse import quote
 
 from iso4217 import Currency
 
-from oms.channels import ChannelOrder, ChannelPayloadError, WebhookSignature, e164, require, submission_from
+from oms.channels import ChannelOrder, ChannelPayloadError, ChannelRefund, WebhookSignature, e164, require, submission_from
 from oms.channels.reading import as_dict, as_list, decimal, dicts, full_name, moment, text
 from oms.models import DeliveryMethod, OrderStatus, PaymentMethod, PaymentStatus
 
@@ -606,3 +606,31 @@ def _undocumented(field: str, value: Any) -> dict[str, str]:
 
 def _error_text(error: dict) -> str:
     return f"{error.get('category')}/{error.get('code')}: {error.get('detail') or 'no detail'}"
+
+
+# A PaymentRefund's status: only COMPLETED has paid the customer back.
+REFUND_STATUS = ("PENDING", "COMPLETED", "REJECTED", "FAILED")
+
+
+def refund_from(payload: dict) -> ChannelRefund | None:
+    """A refund.created or refund.updated webhook, which carries the whole PaymentRefund. Both of
+    Square's documented examples share one event_id: a refund is told apart by its id and status."""
+    if not isinstance(payload, dict) or not str(payload.get("type", "")).startswith("refund."):
+        return None
+    refund = as_dict(as_dict(as_dict(payload.get("data")).get("object")).get("refund"))
+    problems = require(refund, "id", "order_id", "status", "amount_money.amount", "amount_money.currency")
+    status = refund.get("status")
+    if status is not None and status not in REFUND_STATUS:
+        problems.append({"field": "data.object.refund.status", "problem": f"not one of {', '.join(REFUND_STATUS)}"})
+    if problems:
+        raise ChannelPayloadError([{**p, "field": f"data.object.refund.{p['field']}"} if not p["field"].startswith("data")
+                                   else p for p in problems])
+    if status in ("REJECTED", "FAILED"):
+        return None  # nothing was paid back
+    money = _money_reader(refund["amount_money"]["currency"], problems)
+    amount = money(refund["amount_money"], "data.object.refund.amount_money")
+    if problems:
+        raise ChannelPayloadError(problems)
+    return ChannelRefund(channel_order_id=refund["order_id"], refund_id=refund["id"], amount=amount,
+                         completed=status == "COMPLETED", at=moment(refund.get("updated_at")),
+                         note=text(refund.get("reason")))

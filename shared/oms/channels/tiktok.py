@@ -20,8 +20,8 @@ from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Any
 
-from oms.channels import ChannelOrder, ChannelPayloadError, WebhookSignature, e164, require, submission_from
-from oms.channels.reading import amount, as_list, dicts, full_name, moment, text
+from oms.channels import ChannelOrder, ChannelPayloadError, ChannelRefund, WebhookSignature, e164, require, submission_from
+from oms.channels.reading import amount, as_dict, as_list, dicts, full_name, moment, text
 from oms.models import DeliveryMethod, OrderStatus, PaymentMethod, PaymentStatus
 
 # TikTok Shop puts its signature in the `Authorization` header: per the webhook guide's
@@ -443,3 +443,42 @@ def _native_fields(line_paths: list[str]) -> dict[str, str]:
     return native
 
 
+
+
+# Webhooks about what happened after the order: type 11 a cancellation's status, 12 a return's.
+CANCELLATION_WEBHOOK, RETURN_WEBHOOK = 11, 12
+# A cancellation TikTok has granted: the order is cancelled (and refunded by TikTok).
+CANCELLATION_DONE = ("CANCELLATION_REQUEST_SUCCESS", "CANCELLATION_REQUEST_COMPLETE")
+CANCELLATION_STATUS = ("CANCELLATION_REQUEST_PENDING", *CANCELLATION_DONE, "CANCELLATION_REQUEST_CANCELLED")
+RETURN_STATUS = (
+    "RETURN_OR_REFUND_REQUEST_PENDING", "REFUND_OR_RETURN_REQUEST_REJECT", "AWAITING_BUYER_SHIP", "BUYER_SHIPPED_ITEM",
+    "REJECT_RECEIVE_PACKAGE", "RETURN_OR_REFUND_REQUEST_SUCCESS", "RETURN_OR_REFUND_REQUEST_CANCEL",
+    "RETURN_OR_REFUND_REQUEST_COMPLETE", "REPLACEMENT_REQUEST_PENDING", "REPLACEMENT_REQUEST_REJECT",
+    "REPLACEMENT_REQUEST_REFUND_SUCCESS", "REPLACEMENT_REQUEST_CANCEL", "REPLACEMENT_REQUEST_COMPLETE",
+    "AWAITING_BUYER_RESPONSE",
+)
+
+
+def refund_from(payload: dict) -> ChannelRefund | None:
+    """A cancellation or return status webhook. They carry ids and a status, no amounts: a granted
+    cancellation cancels the order; a return's progress is recorded for support (its amounts come
+    from TikTok's Search Returns, which the OMS does not call)."""
+    kind = payload.get("type") if isinstance(payload, dict) else None
+    if kind not in (CANCELLATION_WEBHOOK, RETURN_WEBHOOK):
+        return None
+    data = as_dict(payload.get("data"))
+    cancelling = kind == CANCELLATION_WEBHOOK
+    status_field, known = ("cancel_status", CANCELLATION_STATUS) if cancelling else ("return_status", RETURN_STATUS)
+    problems = require(data, "order_id", status_field, "cancel_id" if cancelling else "return_id")
+    if data.get(status_field) is not None and data[status_field] not in known:
+        problems.append({"field": f"data.{status_field}", "problem": "not a documented status"})
+    if problems:
+        raise ChannelPayloadError([{**p, "field": p["field"] if p["field"].startswith("data") else f"data.{p['field']}"}
+                                   for p in problems])
+    status = data[status_field]
+    refund_id = f"{'cancel' if cancelling else 'return'}:{data['cancel_id' if cancelling else 'return_id']}:{status}"
+    return ChannelRefund(
+        channel_order_id=str(data["order_id"]), refund_id=refund_id, amount=None,
+        completed=status in CANCELLATION_DONE or status == "RETURN_OR_REFUND_REQUEST_COMPLETE",
+        at=moment(data.get("update_time") or payload.get("timestamp")), cancels_order=cancelling and status in CANCELLATION_DONE,
+        note=f"TikTok {'cancellation' if cancelling else 'return'} {status} (by {data.get('cancellations_role') or data.get('return_role') or 'unknown'})")

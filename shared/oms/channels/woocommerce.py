@@ -14,8 +14,8 @@ from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Any
 
-from oms.channels import ChannelOrder, ChannelPayloadError, WebhookSignature, e164, require, submission_from
-from oms.channels.reading import amount, as_list, joined, moment, scalar_text, unit_price_and_discount
+from oms.channels import ChannelOrder, ChannelPayloadError, ChannelRefund, WebhookSignature, e164, require, submission_from
+from oms.channels.reading import amount, as_list, decimal, joined, moment, scalar_text, unit_price_and_discount
 from oms.models import DeliveryMethod, OrderStatus, PaymentMethod, PaymentStatus
 
 SIGNATURE = WebhookSignature(header="X-WC-Webhook-Signature", encoding="base64")
@@ -154,6 +154,11 @@ def to_channel_order(payload: dict) -> ChannelOrder:
         channel_status=status,
         notes=tuple(notes),
         updated_at=moment(payload.get("date_modified_gmt")),
+        # An order lists its refunds (there is no refund webhook): each is money paid back.
+        refunds=tuple(ChannelRefund(channel_order_id=str(payload["id"]), refund_id=str(refund.get("id")),
+                                    amount=abs(read), completed=True, note=scalar_text(refund.get("reason")))
+                      for refund in as_list(payload.get("refunds")) if isinstance(refund, dict)
+                      and refund.get("id") is not None and (read := decimal(refund.get("total"))) is not None),
     )
 
 

@@ -115,6 +115,12 @@ class OrderStore:
                 request = response.get("UnprocessedKeys") or {}
         return found
 
+    def find(self, channel: str, channel_order_id: str) -> str | None:
+        """The OMS's id of a channel's order, if it has it."""
+        item = self._client.get_item(TableName=self._table, Key=keys.channel_order(channel, channel_order_id),
+                                     ConsistentRead=True).get("Item")
+        return item["order_id"]["S"] if item else None
+
     def recent_orders_of_customer(self, email_hash: str, since: str) -> int:
         """How many orders the customer placed with us since `since` (ISO-8601 UTC)."""
         request = {
