@@ -58,6 +58,10 @@ class FulfilmentSettings(TablesSettings):
     pii_key_id: str = Field(alias="OMS_PII_KEY_ID", min_length=1)
 
 
+class AlertSettings(_Settings):
+    ops_topic: str = Field(alias="OMS_OPS_TOPIC", min_length=1)
+
+
 class RefundRequestSettings(_Settings):
     refund_requests_topic: str = Field(alias="OMS_REFUND_REQUESTS_TOPIC", min_length=1)
 

@@ -165,3 +165,20 @@ def test_the_canonical_route_keeps_its_conflict(deployed):
                                     principal=channel_principal()))
 
     assert again["statusCode"] == 409
+
+
+def test_an_alert_recorded_in_an_order_is_raised_to_operations(deployed, tables):
+    sqs, sns = deployed.client("sqs"), deployed.client("sns")
+    inbox = sqs.create_queue(QueueName="on-call")["QueueUrl"]
+    arn = sqs.get_queue_attributes(QueueUrl=inbox, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
+    sns.subscribe(TopicArn=deployed.name_of("OpsTopic"), Protocol="sqs", Endpoint=arn,
+                  Attributes={"RawMessageDelivery": "true"})
+    test_a_cancellation_after_the_parcel_left_is_recorded_for_operations(deployed, tables)
+
+    relay = deployed.function("AlertFunction")
+    assert relay.invoke(deployed.stream_event("AlertFunction", "OrderAlerts")) == {"batchItemFailures": []}
+
+    raised = [json.loads(m["Body"]) for m in sqs.receive_message(QueueUrl=inbox, MaxNumberOfMessages=10)["Messages"]]
+    assert {alert["alert"] for alert in raised} == {"cancelled_after_shipment", "changed_after_allocation"}
+    assert all(alert["order_id"].startswith("ord_") for alert in raised)
+    assert "Harbour" not in json.dumps(raised)  # what changed is named, not where a person lives

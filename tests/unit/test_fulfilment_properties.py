@@ -24,6 +24,8 @@ from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, pr
 
 from oms import refunds, returns
 from oms.addresses import change_address
+from oms.channel_updates import apply_version
+from oms.channels import ChannelOrder
 from oms.allocation import allocate
 from oms.backorders import resource_waiting_orders
 from oms.errors import Conflict, NotFound
@@ -32,12 +34,12 @@ from oms.ids import new_order_id
 from oms.lifecycle import DERIVED, LEFT, LIVE, OPEN, derived_status
 from oms.changes import Change, ShipmentMove
 from oms.ids import order_id_of
-from oms.models import CHANNEL_DATA, Address, Location, Order, OrderStatus, ReceivedLine, ReturnReason
+from oms.models import CHANNEL_DATA, Address, Location, Order, OrderStatus, OrderSubmission, ReceivedLine, ReturnReason
 from oms.policy import ReturnRules
 from oms.cancellation import cancel
 from tests.memory import Level, MemoryStore
 
-NOW = datetime(2026, 12, 1, 15, 0, tzinfo=UTC)  # a Tuesday
+NOW = datetime(2026, 11, 24, 15, 0, tzinfo=UTC)  # a Tuesday, in the past
 SKUS = ("MUG", "CAP", "TEE")
 PLACES = (
     Location(location_id="wh-east", name="East", kind="warehouse", latitude="40.71", longitude="-74.0",
@@ -54,6 +56,22 @@ ADDRESSES = (Address(line1="9 Pine St", city="Seattle", postal_code="98101", cou
 
 def _sealed(order_id: str, address: Address) -> dict:
     return {"shipping_address": address.model_dump(mode="json")}  # in memory there is nothing to seal
+
+
+def _sealed_personal(order_id: str, changes: dict) -> dict:
+    return {name: value.model_dump() if value is not None else None for name, value in changes.items()}
+
+
+def _as_sent(order: Order, fewer_on: int | None = None) -> OrderSubmission:
+    """The order as its channel would send it again, perhaps with a unit fewer on one line."""
+    lines = [{**line.model_dump(exclude={"cancelled"}),
+              "quantity": line.quantity - (1 if number == fewer_on else 0)}
+             for number, line in enumerate(order.lines, start=1)]
+    data = order.model_dump(include=set(OrderSubmission.model_fields) - {"lines", "subtotal", "total_discrepancy"})
+    net = sum(Decimal(line["unit_price"]) * line["quantity"] for line in lines)
+    difference = order.total - (net + order.shipping + order.tax - order.discount)
+    return OrderSubmission.model_validate({**data, "lines": lines, "total_discrepancy": difference or None},
+                                          context=CHANNEL_DATA)
 
 
 def new_order(lines: list[tuple[str, int]], pickup: bool) -> Order:
@@ -229,6 +247,24 @@ class Fulfilment(RuleBasedStateMachine):
                                  order_version=order.version, order_to=status if status != order.status else None,
                                  shipment_moves=(ShipmentMove(shipment, "delivered", delivered_at=at),)))
 
+    @precondition(lambda self: self.order_ids)
+    @rule(which=st.integers(0, 99), seconds=st.integers(1, 3600))
+    def channel_cancels(self, which, seconds):
+        """The channel sends a version of its order that is cancelled (versions may cross)."""
+        order = self.store.order(self._order(which))
+        self._run(("channel_version", order.order_id, ChannelOrder(
+            submission=_as_sent(order), status=OrderStatus.CANCELLED, updated_at=NOW + timedelta(seconds=seconds))))
+
+    @precondition(lambda self: self.order_ids)
+    @rule(which=st.integers(0, 99), line=st.integers(0, 2), seconds=st.integers(1, 3600))
+    def channel_wants_fewer(self, which, line, seconds):
+        """The channel sends a version with one unit fewer on a line."""
+        order = self.store.order(self._order(which))
+        number = line % len(order.lines) + 1
+        if order.lines[number - 1].quantity > 1:
+            self._run(("channel_version", order.order_id, ChannelOrder(
+                submission=_as_sent(order, fewer_on=number), updated_at=NOW + timedelta(seconds=seconds))))
+
     @rule()
     def contend(self):
         """The next commit meets another transaction on one of its items, and is cancelled."""
@@ -263,6 +299,8 @@ class Fulfilment(RuleBasedStateMachine):
                     returns.receive(args[0], list(args[2]), args[1], "location", self.store, NOW)
                 case "confirm":
                     refunds.confirm(args[0], "channel", self.store, now=NOW)
+                case "channel_version":
+                    apply_version(args[0], "web", args[1], self.store, _sealed_personal, None, NOW)
                 case "backorders":
                     resource_waiting_orders(args[0], self.store, self.store, NOW)
                 case "accept":
