@@ -60,23 +60,22 @@ class Applied(StrEnum):
 
 
 def apply_version(order_id: str, channel: str, reported: ChannelOrder, store, seal: PersonalSealer,
-                  screen: Screen | None, now: datetime | None = None) -> tuple[Applied, Order]:
+                  screen: Screen | None, now: datetime | None = None, read: Order | None = None) -> tuple[Applied, Order]:
     """Applies the channel's version in steps, each decided on a fresh read; the channel's update
     time is recorded last, so a delivery cut short is applied again in full when it comes back.
-    `store` reads orders with their personal data opened: a new address is compared in clear."""
+    `store` reads orders with their personal data opened: a new address is compared in clear;
+    `read` is the order as the caller just read it that way."""
     actor = f"channel:{channel}"
-    order = store.order(order_id)
+    order = read or store.order(order_id)
     if _stale(order, reported):
         return Applied.STALE, order
-    for step in (_content, _fewer_units, _cancelled, _refunds):
-        for _ in range(1 + len(reported.refunds) if step is _refunds else 1):  # one refund a change
-            _, change = decide_and_commit(order_id, store, lambda o, at, step=step: None if _stale(o, reported)
-                                          else step(o, reported, actor, at, seal, screen, store), now)
-            if change is None:
-                break
-    decide_and_commit(order_id, store, lambda o, at: None if _stale(o, reported) else _recorded(o, reported, actor, at),
-                      now)
-    return Applied.UPDATED, store.order(order_id)
+    steps = [_content, _fewer_units, _cancelled, *([_refunds] * len(reported.refunds)), _recorded]
+    for step in steps:  # a step that changes nothing leaves the reading to the next
+        _, change = decide_and_commit(order_id, store, lambda o, at, step=step: None if _stale(o, reported)
+                                      else step(o, reported, actor, at, seal, screen, store), now, read=order)
+        if change is not None:
+            order = store.order(order_id)
+    return Applied.UPDATED, order
 
 
 def _stale(order: Order, reported: ChannelOrder) -> bool:
@@ -185,7 +184,7 @@ def _refunds(order: Order, reported: ChannelOrder, actor: str, at: datetime, *_:
     return None
 
 
-def _recorded(order: Order, reported: ChannelOrder, actor: str, at: datetime) -> Change:
+def _recorded(order: Order, reported: ChannelOrder, actor: str, at: datetime, *_: Any) -> Change:
     fields = {"channel_status": reported.channel_status}
     if reported.updated_at:
         fields["channel_updated_at"] = utc_iso(reported.updated_at)

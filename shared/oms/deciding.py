@@ -30,11 +30,12 @@ Decision = Callable[[Order, datetime], Change | None]
 
 
 def decide_and_commit(order_id: str, store: Store, decide: Decision, now: datetime | None = None,
-                      missing: str | None = None) -> tuple[Order, Change | None]:
-    """The order as it was read for the decision that committed, and that change (None: nothing to do)."""
-    for _ in range(ATTEMPTS):
+                      missing: str | None = None, read: Order | None = None) -> tuple[Order, Change | None]:
+    """The order as it was read for the decision that committed, and that change (None: nothing to do).
+    `read`: the order as just read, for the first decision (its commit is conditioned on it all the same)."""
+    for attempt in range(ATTEMPTS):
         at = now or datetime.now(UTC)
-        order = store.order(order_id)
+        order = read if attempt == 0 and read is not None else store.order(order_id)
         if order is None:
             raise OrderNotFound(missing or f"no order {order_id}")
         change = decide(order, at)

@@ -141,7 +141,7 @@ def receive_order(
 
     applied, order = apply_version(
         stored.order.order_id, channel, reported, changes, orders.resealed,
-        (lambda new, at: _screened(screening, new, at)) if screening else None, now)
+        (lambda new, at: _screened(screening, new, at)) if screening else None, now, read=stored.order)
     return Receipt(Outcome.UPDATED if applied == Applied.UPDATED else Outcome.STALE, order)
 
 

@@ -112,10 +112,17 @@ def _move(return_id: str, to: ReturnStatus, actor: str, store: Store, now: datet
 
 
 def _commit(part_id: str, store: Store, now: datetime | None, decide) -> Order:
-    """Decides on a fresh read and commits; the order as it ends."""
+    """Decides on a fresh read and commits; the order's returns as they end (no read to learn them)."""
     order_id = part_id if part_id.startswith("ord_") else ids.order_id_of(part_id)
     order, change = decide_and_commit(order_id, store, decide, now, missing=f"no {_kind(part_id)} {part_id}")
-    return store.order(order_id) if change else order
+    if change is None:
+        return order
+    moved = {move.returned.return_id: move for move in change.return_moves}
+    returns = tuple(r.model_copy(update={"status": moved[r.return_id].to, "received": moved[r.return_id].received
+                                         or r.received, "received_at": moved[r.return_id].received_at,
+                                         "refund_id": moved[r.return_id].refund_id or r.refund_id})
+                    if r.return_id in moved else r for r in order.returns) + change.new_returns
+    return order.model_copy(update={"returns": returns})
 
 
 def _change(order: Order, at: datetime, actor: str, reason: str, return_id: str, **parts) -> Change:

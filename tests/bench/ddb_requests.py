@@ -3,7 +3,10 @@ botocore events."""
 
 from __future__ import annotations
 
+import json
 from collections import Counter
+from datetime import UTC, datetime
+from pathlib import Path
 
 import boto3
 from moto import mock_aws
@@ -11,12 +14,17 @@ from moto import mock_aws
 from infra.local.invoke import LocalLambda
 from infra.local.resources import LocalResources
 from infra.local.seed import seed_demo_data
+from infra.local.seed import webhook_secret
 from infra.local.template import Template
+from oms.changes import Change, ShipmentMove
 from oms.store import keys
+from oms.store.tables import Tables
+from oms.webhooks import signature
 from tests.bench.figures import Figure
 from tests.factories import api_event, channel_principal, unique_order_payload
 
 ORDERS = 50
+UPDATES = 20
 
 
 def figures(template_path) -> list[Figure]:
@@ -55,11 +63,40 @@ def figures(template_path) -> list[Figure]:
 
         fulfilment_function = template.function("FulfilmentFunction")
         fulfilment = LocalLambda(fulfilment_function, fulfilment_function.environment(intrinsics))
-        shipments = [(item["shipment_id"]["S"], item["location_id"]["S"]) for item in _items(intrinsics, "shipment")]
+        shipments = [(item["shipment_id"]["S"], item["location_id"]["S"], item["order_id"]["S"])
+                     for item in _items(intrinsics, "shipment")]
+        half = len(shipments) // 2
         calls.clear()
-        for shipment_id, location_id in shipments:
+        for shipment_id, location_id, _ in shipments[:half]:
             assert fulfilment.invoke(_ship(shipment_id, location_id))["statusCode"] == 200
         shipped = dict(calls)
+
+        review_function = template.function("ReviewFunction")
+        review = LocalLambda(review_function, review_function.environment(intrinsics))
+        calls.clear()
+        for _, _, order_id in shipments[half:]:
+            assert review.invoke(_admin_post("/orders/{order_id}/cancel", order_id=order_id))["statusCode"] == 200
+        cancelled = dict(calls)
+
+        tables = Tables(intrinsics.resolve({"Ref": "OrdersTable"}), intrinsics.resolve({"Ref": "InventoryTable"}),
+                        boto3.client("dynamodb", region_name="us-east-1"))
+        for _, _, order_id in shipments[:half]:
+            _delivered(tables, order_id)
+        service_function = template.function("ServiceFunction")
+        service = LocalLambda(service_function, service_function.environment(intrinsics))
+        calls.clear()
+        for _, location_id, order_id in shipments[:half]:
+            asked = service.invoke(_admin_post("/orders/{order_id}/returns", {"lines": [
+                {"line_no": 1, "quantity": 2, "reason": "too_small"}]}, order_id=order_id))
+            return_id = json.loads(asked["body"])["return_id"]
+            received = service.invoke(_admin_post("/returns/{return_id}/receive", {
+                "lines": [{"line_no": 1, "quantity": 2, "condition": "sellable"}], "location_id": location_id},
+                return_id=return_id))
+            refund_id = json.loads(received["body"])["refund_id"]
+            assert service.invoke(_admin_post("/refunds/{refund_id}/confirm", refund_id=refund_id))["statusCode"] == 200
+        returned = dict(calls)
+
+        updates = _channel_updates(intake, allocator, tables, calls)
     boto3.DEFAULT_SESSION = None
     return [
         Figure("ddb_requests_per_order", sum(accepted.values()) / ORDERS, "requests", "1",
@@ -69,10 +106,62 @@ def figures(template_path) -> list[Figure]:
         Figure("ddb_requests_per_allocation", sum(allocated.values()) / ORDERS, "requests", "",
                ", ".join(f"{name} {count / ORDERS:g}" for name, count in sorted(allocated.items()))
                + "; one-line orders, demo stock"),
-        Figure("ddb_requests_per_ship", sum(shipped.values()) / len(shipments), "requests", "",
-               ", ".join(f"{name} {count / len(shipments):g}" for name, count in sorted(shipped.items()))
-               + "; the order read, then one transaction: shipment, stock, movement, order, history"),
+        _per("ddb_requests_per_ship", shipped, half,
+             "; the order read, then one transaction: shipment, stock, movement, order, history"),
+        _per("ddb_requests_per_cancel", cancelled, len(shipments) - half,
+             "; an allocated one-line order, cancelled whole by operations: the order read, one transaction"),
+        _per("ddb_requests_per_return", returned, half,
+             "; asked, received at a location and refunded: three requests of the API"),
+        _per("ddb_requests_per_channel_update", updates[0], updates[1],
+             "; Shopify's orders/updated with a new address for an allocated order"),
     ]
+
+
+def _per(name: str, calls: dict, count: int, note: str) -> Figure:
+    return Figure(name, round(sum(calls.values()) / count, 2), "requests", "",
+                  ", ".join(f"{kind} {n / count:g}" for kind, n in sorted(calls.items())) + note)
+
+
+def _admin_post(resource: str, body: dict | None = None, **path_parameters: str) -> dict:
+    path = resource.format(**path_parameters)
+    return api_event("POST", resource, path, body=body, principal={"principalId": "admin", "kind": "admin"},
+                     path_parameters=path_parameters)
+
+
+def _delivered(tables: Tables, order_id: str) -> None:
+    """As a carrier's delivery event will."""
+    order = tables.order(order_id)
+    shipment = order.shipments[0]
+    now = datetime.now(UTC)
+    tables.commit(Change(at=now, actor="carrier", order_id=order_id, order_from=order.status,
+                         order_version=order.version, order_to="delivered",
+                         shipment_moves=(ShipmentMove(shipment, "delivered", delivered_at=now),)))
+
+
+def _channel_updates(intake: LocalLambda, allocator: LocalLambda, tables: Tables, calls: Counter) -> tuple[dict, int]:
+    """Shopify orders placed, allocated, then each updated with a new address (what is counted)."""
+    fixtures = Path(__file__).parents[1] / "fixtures" / "channels" / "shopify" / "versions"
+    placed, updated = (json.loads((fixtures / name).read_text()) for name in ("placed.json", "updated.json"))
+    for line in placed["line_items"]:
+        tables.inventory.receive(line["sku"], "wh-reno", 10 * UPDATES)
+    secret = webhook_secret("shopify")
+    order_ids = []
+    for number in range(UPDATES):
+        body = json.dumps({**placed, "id": placed["id"] + number})
+        answer = intake.invoke(_shopify(body, secret))
+        order_ids.append(json.loads(answer["body"])["order_id"])
+    for order_id in order_ids:
+        assert allocator.invoke(_approved_record(order_id)) == {"batchItemFailures": []}
+    calls.clear()
+    for number in range(UPDATES):
+        assert intake.invoke(_shopify(json.dumps({**updated, "id": updated["id"] + number}), secret))["statusCode"] == 200
+    return dict(calls), UPDATES
+
+
+def _shopify(body: str, secret: str) -> dict:
+    return api_event("POST", "/channels/{channel}/orders", "/channels/shopify/orders", body=body,
+                     principal=channel_principal("shopify"), path_parameters={"channel": "shopify"},
+                     headers={"X-Shopify-Hmac-Sha256": signature(secret, body.encode())})
 
 
 def _items(intrinsics, entity: str) -> list[dict]:
