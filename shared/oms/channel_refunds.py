@@ -51,7 +51,7 @@ def refund_recorded(order: Order, refund: ChannelRefund, actor: str, at: datetim
                       currency=order.currency, amount=refund.amount, created_at=refund.at or at,
                       status=RefundStatus.REFUNDED if refund.completed else RefundStatus.REQUESTED,
                       confirmed_at=at if refund.completed else None, channel_refund_id=refund.refund_id)
-    return _change(order, recorded, actor, at, _units_not_to_ship(order, refund), new_refunds=(recorded,))
+    return _change(order, recorded, actor, at, units_not_to_ship(order, refund.cancels), new_refunds=(recorded,))
 
 
 def _change(order: Order, refund: Refund, actor: str, at: datetime, units: dict[int, int] | None = None,
@@ -80,11 +80,12 @@ def _change(order: Order, refund: Refund, actor: str, at: datetime, units: dict[
                   order_to=order_to, header=header, history=(event,), **parts)
 
 
-def _units_not_to_ship(order: Order, refund: ChannelRefund) -> dict[int, int]:
-    """Per line, the units the refund says are not to be shipped, as many as can still be cancelled."""
+def units_not_to_ship(order: Order, cancels: tuple[tuple[str, int], ...]) -> dict[int, int]:
+    """Per line, the units (sku, how many) a channel says are not to be shipped, as many as can
+    still be cancelled."""
     can = cancellable(order)
     units: dict[int, int] = {}
-    for sku, wanted in refund.cancels:
+    for sku, wanted in cancels:
         for number, line in enumerate(order.lines, start=1):
             if line.sku == sku and wanted > 0:
                 take = min(wanted, can.get(number, 0) - units.get(number, 0))

@@ -27,7 +27,7 @@ from typing import Any
 from oms.addresses import stale_shipments, withdrawal_events, withdrawn
 from oms.cancellation import cancellation, cancelled_by_channel
 from oms.changes import Change
-from oms.channel_refunds import refund_recorded
+from oms.channel_refunds import refund_recorded, units_not_to_ship
 from oms.channels import ChannelOrder
 from oms.deciding import decide_and_commit
 from oms.lifecycle import check_transition
@@ -69,7 +69,7 @@ def apply_version(order_id: str, channel: str, reported: ChannelOrder, store, se
     order = read or store.order(order_id)
     if _stale(order, reported):
         return Applied.STALE, order
-    steps = [_content, _fewer_units, _cancelled, *([_refunds] * len(reported.refunds)), _recorded]
+    steps = [_content, _fewer_units, cancelled_items, _cancelled, *([_refunds] * len(reported.refunds)), _recorded]
     for step in steps:  # a step that changes nothing leaves the reading to the next
         _, change = decide_and_commit(order_id, store, lambda o, at, step=step: None if _stale(o, reported)
                                       else step(o, reported, actor, at, seal, screen, store), now, read=order)
@@ -167,6 +167,20 @@ def _fewer_units(order: Order, reported: ChannelOrder, actor: str, at: datetime,
     if not fewer:
         return None
     return cancellation(order, fewer, actor, "the channel ordered fewer", at, owed=False)
+
+
+def cancelled_items(order: Order, reported: ChannelOrder, actor: str, at: datetime, *_: Any) -> Change | None:
+    """Units the channel cancelled item by item (Amazon's item cancellations): cancelled here too,
+    as far as they are still to cancel; what the OMS cancelled of them already counts."""
+    asked: dict[str, int] = {}
+    for sku, units in reported.cancels:
+        asked[sku] = asked.get(sku, 0) + units
+    done = {}
+    for line in order.lines:
+        done[line.sku] = done.get(line.sku, 0) + line.cancelled
+    still = tuple((sku, units - done.get(sku, 0)) for sku, units in asked.items() if units > done.get(sku, 0))
+    units = units_not_to_ship(order, still)
+    return cancellation(order, units, actor, "the channel cancelled these items", at, owed=False) if units else None
 
 
 def _cancelled(order: Order, reported: ChannelOrder, actor: str, at: datetime, *_: Any) -> Change | None:

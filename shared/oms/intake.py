@@ -130,6 +130,13 @@ def receive_order(
     content = fingerprint(submission)
     stored = orders.create_once(order, content)
     if stored.created:
+        if reported and reported.cancels and changes is not None:  # items it cancelled before sending it
+            from oms.channel_updates import cancelled_items
+            from oms.deciding import decide_and_commit
+
+            decide_and_commit(order.order_id, changes, lambda held, at: cancelled_items(
+                held, reported, f"channel:{channel}", at), now, read=stored.order)
+            return Receipt(Outcome.CREATED, changes.order(order.order_id))
         return Receipt(Outcome.CREATED, stored.order)
     if stored.fingerprint == content:
         return Receipt(Outcome.DUPLICATE, stored.order)

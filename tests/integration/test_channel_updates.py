@@ -182,3 +182,29 @@ def test_an_alert_recorded_in_an_order_is_raised_to_operations(deployed, tables)
     assert {alert["alert"] for alert in raised} == {"cancelled_after_shipment", "changed_after_allocation"}
     assert all(alert["order_id"].startswith("ord_") for alert in raised)
     assert "Harbour" not in json.dumps(raised)  # what changed is named, not where a person lives
+
+
+def amazon_2026(name: str) -> dict:
+    return json.loads((FIXTURES / "amazon" / "versions_2026" / f"{name}.json").read_text())
+
+
+def test_amazons_2026_api_cancels_an_item_then_the_order_in_order_and_out_of_it(deployed, tables):
+    for sku in ("TEA-KETTLE-1L-BLK", "TEA-CUP-SET-3"):
+        tables.inventory.receive(sku, "wh-reno", 50)
+    order_id = post(deployed, "amazon", amazon_2026("unshipped"))[1]["order_id"]
+    allocated(deployed, order_id)
+    assert tables.order(order_id).status == "allocated"
+
+    assert post(deployed, "amazon", amazon_2026("item_cancelled"))[0] == 200
+    order = tables.order(order_id)
+    assert [line.cancelled for line in order.lines] == [0, 2]
+    allocated(deployed, order_id)
+    assert sum(s.reserved for s in tables.stock("TEA-CUP-SET-3")) == 0
+    assert sum(s.reserved for s in tables.stock("TEA-KETTLE-1L-BLK")) == 1
+
+    post(deployed, "amazon", amazon_2026("cancelled"))
+    post(deployed, "amazon", amazon_2026("item_cancelled"))  # late: changes nothing
+
+    order = tables.order(order_id)
+    assert order.status == "cancelled" and [line.cancelled for line in order.lines] == [1, 2]
+    assert sum(s.reserved for s in tables.stock("TEA-KETTLE-1L-BLK")) == 0

@@ -56,6 +56,7 @@ class ChannelOrder:
     # applied in this order, whatever order they arrive in.
     updated_at: datetime | None = None
     refunds: tuple[ChannelRefund, ...] = ()  # refunds the order itself lists
+    cancels: tuple[tuple[str, int], ...] = ()  # (sku, units) the channel cancelled item by item
 
 
 def require(payload: Any, *paths: str) -> list[dict[str, str]]:

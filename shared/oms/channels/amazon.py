@@ -42,6 +42,7 @@ from typing import Any
 
 import iso4217
 
+from oms.channels import amazon_2026
 from oms.channels import ChannelOrder, ChannelPayloadError, WebhookSignature, e164, require, submission_from
 from oms.channels.reading import as_dict, as_list, decimal, moment, text
 from oms.models import DeliveryMethod, OrderStatus, PaymentMethod, PaymentStatus
@@ -165,6 +166,12 @@ _COORDINATE = Decimal("1e-7")
 
 
 def to_channel_order(payload: dict) -> ChannelOrder:
+    if amazon_2026.is_2026(payload):  # the Orders API 2026-01-01 shape
+        return amazon_2026.to_channel_order(payload)
+    return _v0_channel_order(payload)
+
+
+def _v0_channel_order(payload: dict) -> ChannelOrder:
     order, items, address_document, problems = _documents(payload)
     problems += _order_problems(order) + _item_problems(items)
     if problems:
