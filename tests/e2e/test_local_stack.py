@@ -97,6 +97,20 @@ def test_a_location_ships_over_http_and_the_order_is_shipped(local_stack):
             and event["shipment"]["to_status"]] == ["pending", "shipped"]
 
 
+def test_cancelling_an_order_withdraws_its_pick_at_the_location(local_stack):
+    created = local_stack.request("POST", "/orders", unique_order_payload(), api_key=WEB_KEY)
+    order_id = created.body["order_id"]
+    shipment_id = "shp_" + order_id.removeprefix("ord_") + "_01"
+    local_stack.wait_for_output(f"pick request for wh-reno: {shipment_id}")
+
+    cancelled = local_stack.request("POST", f"/orders/{order_id}/cancel", {"reason": "customer asked"},
+                                    api_key="local-admin-key")
+
+    assert cancelled.status == 200 and cancelled.body["status"] == "cancelled"
+    assert cancelled.body["refund"]["status"] == "requested"
+    local_stack.wait_for_output(f"pick withdrawn for wh-reno: {shipment_id}")
+
+
 @pytest.mark.parametrize(("api_key", "status"), [(None, 401), ("wrong-key", 401)])
 def test_without_a_valid_key_nothing_gets_in(local_stack, api_key, status):
     answer = local_stack.request("POST", "/orders", order_payload(), api_key=api_key)
