@@ -13,7 +13,7 @@ import boto3
 from aws_lambda_powertools import Logger
 from aws_lambda_powertools.utilities.data_classes import DynamoDBStreamEvent, event_source
 
-from oms.queues import Message, send_all, to_topic
+from oms.queues import Message, relay, to_topic
 from oms.settings import AlertSettings
 from oms.store.keys import order_id_of_item
 
@@ -26,10 +26,11 @@ sns = boto3.client("sns")
 @event_source(data_class=DynamoDBStreamEvent)
 def handler(event: DynamoDBStreamEvent, context) -> dict:
     records = list(event.records)
-    messages = [_message(record.dynamodb.keys, record.dynamodb.new_image) for record in records]
-    unsent = send_all(to_topic(sns, settings.ops_topic), messages)
+    answer, unsent = relay([record.dynamodb.sequence_number for record in records],
+                           [_message(record.dynamodb.keys, record.dynamodb.new_image) for record in records],
+                           to_topic(sns, settings.ops_topic))
     logger.info("alerts raised", extra={"raised": len(records) - len(unsent), "not_raised": len(unsent)})
-    return {"batchItemFailures": [{"itemIdentifier": records[index].dynamodb.sequence_number} for index in unsent]}
+    return answer
 
 
 def _message(item_keys: dict, event: dict) -> Message:

@@ -21,7 +21,7 @@ from aws_lambda_powertools import Logger
 from aws_lambda_powertools.utilities.data_classes import DynamoDBStreamEvent, event_source
 
 from oms.dispatch import REQUESTED, WITHDRAWN, PickRequest
-from oms.queues import Message, send_all, to_queue
+from oms.queues import Message, relay, to_queue
 from oms.settings import PickRequestSettings
 
 settings = PickRequestSettings.model_validate(dict(os.environ))
@@ -37,10 +37,11 @@ def handler(event: DynamoDBStreamEvent, context) -> dict:
         **{name: record.dynamodb.new_image[name] for name in ("shipment_id", "order_id", "location_id")},
         "event": REQUESTED if record.event_name.name == "INSERT" else WITHDRAWN,
     }) for record in records]
-    unqueued = send_all(to_queue(sqs, settings.fulfilment_queue),
-                        [Message(r.model_dump_json(), {"location_id": r.location_id}) for r in requests])
+    answer, unqueued = relay([record.dynamodb.sequence_number for record in records],
+                             [Message(r.model_dump_json(), {"location_id": r.location_id}) for r in requests],
+                             to_queue(sqs, settings.fulfilment_queue))
     if unqueued:
         logger.warning("pick requests not queued; the stream delivers them again",
                        extra={"shipments": [requests[index].shipment_id for index in unqueued]})
     logger.info("pick requests queued", extra={"queued": len(records) - len(unqueued)})
-    return {"batchItemFailures": [{"itemIdentifier": records[index].dynamodb.sequence_number} for index in unqueued]}
+    return answer

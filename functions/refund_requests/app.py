@@ -17,7 +17,7 @@ from aws_lambda_powertools import Logger
 from aws_lambda_powertools.utilities.data_classes import DynamoDBStreamEvent, event_source
 
 from oms.models import Refund
-from oms.queues import Message, send_all, to_topic
+from oms.queues import Message, relay, to_topic
 from oms.settings import RefundRequestSettings
 
 settings = RefundRequestSettings.model_validate(dict(os.environ))
@@ -34,9 +34,10 @@ def handler(event: DynamoDBStreamEvent, context) -> dict:
                                       if name in Refund.model_fields}) for record in records]
     messages = [Message(json.dumps({"event": EVENT, "refund": refund.model_dump(mode="json")}),
                         {"channel": refund.channel, "reason": refund.reason}) for refund in refunds]
-    unsent = send_all(to_topic(sns, settings.refund_requests_topic), messages)
+    answer, unsent = relay([record.dynamodb.sequence_number for record in records], messages,
+                           to_topic(sns, settings.refund_requests_topic))
     if unsent:
         logger.warning("refund requests not published; the stream delivers them again",
                        extra={"refunds": [refunds[index].refund_id for index in unsent]})
     logger.info("refund requests published", extra={"published": len(records) - len(unsent)})
-    return {"batchItemFailures": [{"itemIdentifier": records[index].dynamodb.sequence_number} for index in unsent]}
+    return answer

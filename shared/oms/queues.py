@@ -55,6 +55,13 @@ def send_all(send: Sender, messages: list[Message], resends: int = RESENDS) -> l
     return pending
 
 
+def relay(sequence_numbers: list[str], messages: list[Message], send: Sender) -> tuple[dict, list[int]]:
+    """Each stream record's message sent (the Orders stream as an outbox); the answer that has
+    Lambda deliver again the records whose message did not go, and their positions."""
+    unsent = send_all(send, messages)
+    return {"batchItemFailures": [{"itemIdentifier": sequence_numbers[index]} for index in unsent]}, unsent
+
+
 def _attributes(message: Message) -> dict:
     if not message.attributes:
         return {}
