@@ -21,4 +21,5 @@ def signature(secrets: list[str], body: bytes) -> str:
 def verify(secret: str, body: bytes, header: str | None) -> bool:
     expected = hmac.new(secret.encode(), body, hashlib.sha256).hexdigest()
     given = [part.strip().removeprefix(_SCHEME) for part in (header or "").split(",") if part.strip().startswith(_SCHEME)]
-    return any(hmac.compare_digest(expected, candidate) for candidate in given)
+    # As bytes: compare_digest refuses a str with anything but ASCII, which a forger may send.
+    return any(hmac.compare_digest(expected.encode(), candidate.encode()) for candidate in given)

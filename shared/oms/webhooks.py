@@ -30,7 +30,9 @@ def is_signed_by(secrets: list[str], signed: bytes, presented: str | None, encod
     if not presented:
         return False
     presented = presented.strip() if encoding == "base64" else presented.strip().lower()
-    matches = [hmac.compare_digest(signature(secret, signed, encoding), presented) for secret in secrets]
+    # As bytes: compare_digest refuses a str with anything but ASCII, which a forger may send.
+    given = presented.encode()
+    matches = [hmac.compare_digest(signature(secret, signed, encoding).encode(), given) for secret in secrets]
     return any(matches)  # every secret is tried, so the time taken does not say which matched
 
 

@@ -6,6 +6,7 @@ import hmac
 
 import pytest
 
+from oms.signing import verify
 from oms.webhooks import is_signed_by, signature
 
 BODY = b'{"id":820982911946154508,"email":"jon@example.com"}'
@@ -30,7 +31,12 @@ def test_during_a_rotation_the_old_and_the_new_secret_both_verify():
 
 @pytest.mark.parametrize(
     "presented",
-    [None, "", signature("wrong-secret", BODY), signature("secret", BODY + b" "), "not base64 at all"],
+    [None, "", signature("wrong-secret", BODY), signature("secret", BODY + b" "), "not base64 at all",
+     "forgé", "签名"],  # not ASCII: refused, not a fault
 )
 def test_anything_but_the_right_signature_of_these_exact_bytes_fails(presented):
     assert not is_signed_by(["secret"], BODY, presented)
+
+
+def test_our_own_signature_header_with_anything_but_ascii_is_refused_not_a_fault():
+    assert not verify("secret", BODY, "sha256=签名")
