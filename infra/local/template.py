@@ -205,13 +205,42 @@ class Template:
         self.path = Path(path)
         self.root = self.path.parent
         self.body = load_yaml(self.path)
-        self.resources: dict[str, dict] = self.body.get("Resources", {})
         self.parameters = {
             name: str(spec["Default"])
             for name, spec in self.body.get("Parameters", {}).items()
             if "Default" in spec
         }
         self.parameters.update(parameter_overrides or {})
+        # As CloudFormation does: a resource whose Condition is false is not created.
+        self.resources: dict[str, dict] = {
+            logical_id: resource for logical_id, resource in self.body.get("Resources", {}).items()
+            if "Condition" not in resource or self.condition_holds(resource["Condition"])
+        }
+
+    def condition_holds(self, name: str) -> bool:
+        return bool(self._condition(self.body.get("Conditions", {})[name]))
+
+    def _condition(self, expression: Any) -> Any:
+        """The condition functions (Fn::Equals, Not, And, Or, Condition) over parameters; Ref of a
+        parameter is its value."""
+        if not isinstance(expression, dict):
+            return expression
+        [(function, argument)] = expression.items()
+        match function:
+            case "Ref":
+                return self.parameters.get(argument, argument)
+            case "Condition":
+                return self.condition_holds(argument)
+            case "Fn::Equals":
+                left, right = (self._condition(part) for part in argument)
+                return str(left) == str(right)
+            case "Fn::Not":
+                return not self._condition(argument[0])
+            case "Fn::And":
+                return all(self._condition(part) for part in argument)
+            case "Fn::Or":
+                return any(self._condition(part) for part in argument)
+        raise ValueError(f"{function} cannot be evaluated in a condition here")
 
     def resources_of(self, resource_type: str) -> dict[str, dict]:
         return {
