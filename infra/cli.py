@@ -1,5 +1,6 @@
 """`oms`: the project's command line. `oms local` runs the whole system on this machine;
-`oms keys` manages a stage's API keys; `oms import` loads a retailer's legacy orders."""
+`oms notices` prints the customer notices it sends; `oms keys` manages a stage's API keys;
+`oms import` loads a retailer's legacy orders."""
 
 from __future__ import annotations
 
@@ -36,6 +37,8 @@ OMS local stack
   admin key    {ADMIN_KEY}
   locations    local-<location_id>-key   (GET /shipments lists a location's picks)
   picks        {PUSHING_LOCATION}'s pick requests are pushed to {stack.receiver.url} and printed here
+  carriers     POST {stack.url}/carriers/<provider>/events, signed with local-<provider>-secret
+               (easypost aftership shippo 17track ups generic); `oms notices` prints what customers are told
 
 Try:
   curl -s -X POST {stack.url}/orders -H 'x-api-key: {key}' -H 'content-type: application/json' \\
@@ -48,6 +51,32 @@ ready: serving on {stack.url} (Ctrl-C stops)""",
     )
     signal.sigwait(stop_signals)
     stack.stop()
+    return 0
+
+
+def _notices(arguments: argparse.Namespace) -> int:
+    import threading
+
+    import boto3
+
+    from infra.notices import notices_topic, tail
+
+    # The local stack's moto unless told otherwise; any credentials do there.
+    session = boto3.Session(aws_access_key_id=os.environ.get("AWS_ACCESS_KEY_ID", "local"),
+                            aws_secret_access_key=os.environ.get("AWS_SECRET_ACCESS_KEY", "local"),
+                            region_name=os.environ.get("AWS_DEFAULT_REGION", "us-east-1"))
+    sns = session.client("sns", endpoint_url=arguments.endpoint_url)
+    sqs = session.client("sqs", endpoint_url=arguments.endpoint_url)
+    stopped = threading.Event()
+    signal.signal(signal.SIGINT, lambda *_: stopped.set())
+    signal.signal(signal.SIGTERM, lambda *_: stopped.set())
+    try:
+        topic = arguments.topic_arn or notices_topic(sns)
+    except LookupError as error:
+        print(error, file=sys.stderr)
+        return 1
+    print(f"customer notices from {topic} (Ctrl-C stops)", flush=True)
+    tail(sns, sqs, topic, sys.stdout, running=lambda: not stopped.is_set())
     return 0
 
 
@@ -172,6 +201,12 @@ def _parser() -> argparse.ArgumentParser:
                        help="port of the demo location's pick receiver (env OMS_RECEIVER_PORT; default 3001)")
     local.add_argument("--template", default=str(DEFAULT_TEMPLATE), help="the SAM template to run")
     local.set_defaults(run=_local)
+
+    notices = commands.add_parser("notices", help="print the customer notices the stack publishes, as they come")
+    notices.add_argument("--endpoint-url", default=os.environ.get("AWS_ENDPOINT_URL", "http://127.0.0.1:5000"),
+                         help="where SNS and SQS answer (env AWS_ENDPOINT_URL; default the local stack's moto)")
+    notices.add_argument("--topic-arn", help="the CustomerNoticesTopicArn output (default: found by name)")
+    notices.set_defaults(run=_notices)
 
     keys = commands.add_parser("keys", help="create, rotate, revoke and list a stage's API keys (no deploy needed)",
                                description="AWS credentials, region and endpoint (AWS_ENDPOINT_URL) come from "

@@ -42,6 +42,7 @@ class MemoryStore:
     orders: dict[str, Order] = field(default_factory=dict)
     committed: dict[tuple[str, date], int] = field(default_factory=dict)  # (location_id, day) -> units
     movements: list[Movement] = field(default_factory=list)
+    transit: dict[tuple[str, ...], dict[str, int]] = field(default_factory=dict)  # lane -> bucket -> deliveries
     contend_next: bool = False  # the next commit meets another transaction (DynamoDB's TransactionConflict)
 
     # ------------------------------------------------------------ oms.ports.Store
@@ -61,6 +62,9 @@ class MemoryStore:
         return {location_id: self.committed[(location_id, day)] for location_id, day in days.items()
                 if (location_id, day) in self.committed}
 
+    def transit_histograms(self, lanes: list[tuple[str, ...]]) -> dict[tuple[str, ...], dict[str, int]]:
+        return {lane: dict(self.transit[lane]) for lane in lanes if lane in self.transit}
+
     def commit(self, change: Change) -> None:
         if self.contend_next:
             self.contend_next = False
@@ -75,6 +79,11 @@ class MemoryStore:
         for use in change.capacity:
             self.committed[(use.location_id, use.day)] = self.committed.get((use.location_id, use.day), 0) + use.units
         self.movements += change.movements
+        for count in change.transit:
+            for lane in count.lanes:
+                buckets = self.transit.setdefault(lane, {})
+                for bucket in count.buckets:
+                    buckets[bucket] = buckets.get(bucket, 0) + 1
         if change.order_id is None:
             return
         order = self.orders[change.order_id]
@@ -176,7 +185,7 @@ def _fields(move, *names: str) -> dict:
 
 def _moved(move) -> dict:
     fields = {"status": move.to}
-    for name in ("carrier", "tracking_number", "shipped_at", "delivered_at"):
+    for name in ("carrier", "tracking_number", "service", "tracking", "shipped_at", "delivered_at"):
         if getattr(move, name) is not None:
             fields[name] = getattr(move, name)
     return fields

@@ -111,11 +111,13 @@ def test_only_the_functions_that_read_pii_may_use_its_key():
         return [p for s in chosen for p in (s["Principal"]["AWS"] if isinstance(s["Principal"]["AWS"], list)
                                              else [s["Principal"]["AWS"]])]
 
-    # Those that receive orders, and customer service (a new address), seal and open; picks are only opened.
+    # Those that receive orders, and customer service (a new address), seal and open.
     assert principals({"kms:GenerateDataKey", "kms:Decrypt"}) == [
         {"Fn::GetAtt": ["IntakeFunctionRole", "Arn"]}, {"Fn::GetAtt": ["ChannelFetchFunctionRole", "Arn"]},
         {"Fn::GetAtt": ["ServiceFunctionRole", "Arn"]}, {"Ref": "PiiImportRoleArn"}]
+    # Picks are only opened; so is the customer's email, by the optional notice sender.
     assert principals({"kms:Decrypt"}) == [{"Fn::GetAtt": ["FulfilmentFunctionRole", "Arn"]},
-                                           {"Fn::GetAtt": ["DispatchFunctionRole", "Arn"]}]
-    assert len(using) == 3  # no other statement grants any use of the key
+                                           {"Fn::GetAtt": ["DispatchFunctionRole", "Arn"]},
+                                           {"Fn::GetAtt": ["NoticeEmailFunctionRole", "Arn"]}]
+    assert len(using) == 4  # no other statement grants any use of the key
     assert all(s["Condition"]["StringEquals"]["kms:EncryptionContext:purpose"] == "oms-customer-pii" for s in using)

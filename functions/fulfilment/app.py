@@ -48,7 +48,8 @@ class Shipped(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     carrier: str = Field(min_length=1, max_length=64)
-    tracking_number: str = Field(min_length=1, max_length=64)
+    tracking_number: str = Field(min_length=1, max_length=64, pattern=r"\S")
+    service: str | None = Field(default=None, min_length=1, max_length=64)  # ground, next_day_air, ...
 
 
 class Rejection(BaseModel):
@@ -87,7 +88,8 @@ def pick_shipment(shipment_id: str) -> Response:
 @app.route("/shipments/{shipment_id}/ship", methods=["POST"])
 def ship_shipment(shipment_id: str) -> Response:
     shipped = app.body(Shipped)
-    return _answer(ship(shipment_id, app.principal.location_id, shipped.carrier, shipped.tracking_number, store))
+    return _answer(ship(shipment_id, app.principal.location_id, shipped.carrier, shipped.tracking_number, store,
+                        service=shipped.service))
 
 
 @app.route("/shipments/{shipment_id}/reject", methods=["POST"])

@@ -11,7 +11,6 @@ import boto3
 from aws_lambda_powertools import Logger
 from aws_lambda_powertools.logging import correlation_paths
 from aws_lambda_powertools.metrics import MetricUnit, single_metric
-from aws_lambda_powertools.utilities import parameters
 from botocore.exceptions import BotoCoreError, ClientError
 from chalice import Response
 
@@ -22,7 +21,7 @@ from oms.json_body import parse_json_object
 from oms.models import OrderSubmission
 from oms.settings import IntakeSettings
 from oms.webhooks import verify
-from oms_http import Api, Problem
+from oms_http import Api, Problem, signing_secrets
 
 settings = IntakeSettings.model_validate(dict(os.environ))
 logger = Logger()
@@ -102,13 +101,10 @@ def _fetch_queue():
 
 def _webhook_secrets(channel: str) -> list[str]:
     """The channel's current signing secrets (two during a rotation); none if unconfigured."""
-    try:
-        secrets = parameters.get_parameter(f"{settings.webhook_secrets_path}/{channel}", decrypt=True,
-                                           transform="json", max_age=300)
-    except parameters.exceptions.GetParameterError:
+    secrets = signing_secrets(f"{settings.webhook_secrets_path}/{channel}")
+    if not secrets:
         logger.error("no webhook secret configured", extra={"channel": channel})
-        return []
-    return [secrets] if isinstance(secrets, str) else list(secrets)
+    return secrets
 
 
 def _notification_url(request) -> str:
@@ -136,7 +132,8 @@ def _received(receipt) -> Response:
 
 @app.route("/orders/{order_id}", methods=["GET"])
 def get_order(order_id: str) -> Response:
-    """The order's timeline: status, history, and each shipment with its lines and events."""
+    """The order's timeline: status, history, the promised delivery day, and each shipment with its
+    lines, events, tracking (the carrier's latest events, ETA, any delay)."""
     order = orders.get(order_id) if order_id.startswith("ord_") else None
     if order is None:
         raise Problem(404, f"no order {order_id}")

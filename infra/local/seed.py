@@ -10,6 +10,7 @@ import json
 from pathlib import Path
 
 from infra.keys import store_key
+from oms.carriers import PROVIDERS
 from oms.channels import NATIVE_FORMATS
 from oms.models import CHANNELS, Location, Stock
 from oms.principals import Principal
@@ -47,22 +48,20 @@ def webhook_secret(channel: str) -> str:
     return f"local-{channel}-secret"
 
 
-def seed_webhook_secrets(ssm, secrets_path: str) -> None:
-    """Each signing channel's secret, as a JSON list: two during a rotation."""
-    for channel in NATIVE_FORMATS:
-        ssm.put_parameter(Name=f"{secrets_path}/{channel}", Value=json.dumps([webhook_secret(channel)]),
+def seed_secrets(ssm, secrets_path: str, names, secret_of) -> None:
+    """Each sender's signing secret, as a JSON list (two during a rotation), under its name."""
+    for name in names:
+        ssm.put_parameter(Name=f"{secrets_path}/{name}", Value=json.dumps([secret_of(name)]),
                           Type="SecureString", Overwrite=True)
+
+
+def carrier_secret(provider: str) -> str:
+    """What each provider signs with locally (UPS's credential header and Shippo's URL token too)."""
+    return f"local-{provider}-secret"
 
 
 def location_webhook_secret(location_id: str) -> str:
     return f"local-{location_id}-webhook-secret"
-
-
-def seed_location_secrets(ssm, secrets_path: str) -> None:
-    for location in json.loads(DEMO_DATA.read_text())["locations"]:
-        ssm.put_parameter(Name=f"{secrets_path}/{location['location_id']}",
-                          Value=json.dumps([location_webhook_secret(location["location_id"])]),
-                          Type="SecureString", Overwrite=True)
 
 
 def seed_inventory(inventory: InventoryStore, data_file: Path = DEMO_DATA, webhook_url: str | None = None) -> None:
@@ -83,7 +82,9 @@ def seed_demo_data(template, intrinsics, resources, webhook_url: str | None = No
         environment.update(function.environment(intrinsics))
     ssm = resources.client("ssm")
     seed_api_keys(ssm, environment["OMS_API_KEYS_PATH"])
-    seed_webhook_secrets(ssm, environment["OMS_WEBHOOK_SECRETS_PATH"])
-    seed_location_secrets(ssm, environment["OMS_LOCATION_SECRETS_PATH"])
+    seed_secrets(ssm, environment["OMS_WEBHOOK_SECRETS_PATH"], NATIVE_FORMATS, webhook_secret)
+    locations = [location["location_id"] for location in json.loads(DEMO_DATA.read_text())["locations"]]
+    seed_secrets(ssm, environment["OMS_LOCATION_SECRETS_PATH"], locations, location_webhook_secret)
+    seed_secrets(ssm, environment["OMS_CARRIER_SECRETS_PATH"], PROVIDERS, carrier_secret)
     seed_inventory(InventoryStore(intrinsics.resolve({"Ref": "InventoryTable"}), resources.client("dynamodb")),
                    webhook_url=webhook_url)

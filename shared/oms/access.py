@@ -42,6 +42,11 @@ ROUTES: dict[tuple[str, str], frozenset[Kind]] = {
 }
 
 
+# Routes whose callers cannot send a key (carriers' and aggregators' webhooks): API Gateway lets
+# them through, and the handler admits only a request that carries its sender's own proof.
+SIGNED_BY_SENDER: frozenset[tuple[str, str]] = frozenset({("POST", "/carriers/{provider}/events")})
+
+
 def routes_for(kind: Kind) -> list[tuple[str, str]]:
     return sorted(route for route, kinds in ROUTES.items() if kind in kinds)
 

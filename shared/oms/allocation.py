@@ -43,6 +43,7 @@ from oms.models import (
     ShipmentStatus,
 )
 from oms.ports import Store
+from oms.eta import origin_of, promised_by
 from oms.promises import ship_by
 from oms.sourcing import Candidate, PlannedShipment, SourcingPlan, SourcingRequest, source
 
@@ -131,7 +132,8 @@ def allocation_change(order: Order, plan: SourcingPlan, locations: dict[str, Loc
     trace = plan.trace.model_dump(mode="json")
     planned = (*plan.shipments, *plan.transfers)
     shipments = tuple(
-        _shipment(order, ids.shipment_id(order.order_id, number), part, days[part.location_id], now, trace)
+        _shipment(order, ids.shipment_id(order.order_id, number), part, locations[part.location_id],
+                  days[part.location_id], now, trace)
         for number, part in enumerate(planned, start=len(order.shipments) + 1)
     )
     status = derived_status(order, (*order.shipments, *shipments))
@@ -144,9 +146,12 @@ def allocation_change(order: Order, plan: SourcingPlan, locations: dict[str, Loc
                        reason=f"{s.units} unit(s) from {s.location_id}, to leave by {s.ship_by}")
           for s in shipments),
     )
+    promises = [s.promised_by for s in shipments if s.promised_by]
+    # The first promise is kept: sourcing again after a rejection does not move what the customer was told.
+    header = {"promised_delivery": max(promises).isoformat()} if promises and order.promised_delivery is None else {}
     return Change(
         at=now, actor=ACTOR, order_id=order.order_id, order_from=order.status, order_version=order.version,
-        order_to=status, new_shipments=shipments,
+        order_to=status, new_shipments=shipments, header=header,
         movements=tuple(Movement(line.sku, s.location_id, MovementKind.RESERVE, reserved=line.quantity,
                                  reason=f"reserved for {s.shipment_id}", order_id=order.order_id,
                                  shipment_id=s.shipment_id) for s in shipments for line in s.lines),
@@ -156,16 +161,19 @@ def allocation_change(order: Order, plan: SourcingPlan, locations: dict[str, Loc
     )
 
 
-def _shipment(order: Order, shipment_id: str, part: PlannedShipment, day: date, now: datetime,
+def _shipment(order: Order, shipment_id: str, part: PlannedShipment, location: Location, day: date, now: datetime,
               trace: dict) -> Shipment:
     names = {number: line.name for number, line in enumerate(order.lines, start=1)}
     mode = ShipmentMode(part.mode)
+    leaves_by = ship_by(order.delivery.method, mode, day)
+    origin = origin_of(location)
     return Shipment(
         shipment_id=shipment_id, order_id=order.order_id, location_id=part.location_id,
         lines=tuple(ShipmentLine(line_no=line.line_no, sku=line.sku, quantity=line.quantity, name=names[line.line_no])
                     for line in part.lines),
         created_at=now, mode=mode, channel=order.channel, channel_order_number=order.channel_order_number,
-        ship_by=ship_by(order.delivery.method, mode, day), capacity_day=day,
+        ship_by=leaves_by, capacity_day=day, origin=origin,
+        promised_by=promised_by(order, leaves_by, origin) if mode == ShipmentMode.SHIP else None,
         transfer_to=order.delivery.pickup_location_id if mode == ShipmentMode.TRANSFER else None,
         trace={**trace, "mode": part.mode},
     )

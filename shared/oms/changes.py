@@ -29,6 +29,7 @@ from oms.models import (
     ReturnStatus,
     Shipment,
     ShipmentStatus,
+    Tracking,
 )
 
 # DynamoDB's limit on the items of one transaction.
@@ -115,6 +116,8 @@ class ShipmentMove:
     tracking_number: str | None = None
     shipped_at: datetime | None = None
     delivered_at: datetime | None = None
+    service: str | None = None
+    tracking: Tracking | None = None  # what the carrier has said, replaced whole
 
 
 @dataclass(frozen=True)
@@ -154,6 +157,15 @@ class CapacityUse:
 
 
 @dataclass(frozen=True)
+class TransitCount:
+    """A parcel delivered on a lane: one more in each of `buckets` (its transit days, on its ship
+    weekday too), at each level of the lane's detail."""
+
+    lanes: tuple[tuple[str, ...], ...]
+    buckets: tuple[str, ...]
+
+
+@dataclass(frozen=True)
 class Change:
     at: datetime
     actor: str
@@ -179,6 +191,7 @@ class Change:
     refund_moves: tuple[RefundMove, ...] = ()
     movements: tuple[Movement, ...] = ()
     capacity: tuple[CapacityUse, ...] = ()
+    transit: tuple[TransitCount, ...] = ()
     history: tuple[HistoryEvent, ...] = field(default=())
 
     @property
@@ -191,7 +204,7 @@ class Change:
                 + len(self.shipment_moves) + len({(use.location_id, use.day) for use in self.capacity})
                 + len(self.line_cancellations) + len(self.new_returns) + len(self.return_moves)
                 + (max(len(self.lines_replaced), self.lines_before) if self.lines_replaced is not None else 0)
-                + len(self.new_refunds) + len(self.refund_moves)
+                + len(self.new_refunds) + len(self.refund_moves) + sum(len(count.lanes) for count in self.transit)
                 + (1 if self.order_version is not None else 0) + len(self.history))
 
 

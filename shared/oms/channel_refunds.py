@@ -70,7 +70,10 @@ def _change(order: Order, refund: Refund, actor: str, at: datetime, units: dict[
     if order_to:
         check_transition(order.status, order_to)
     state = "paid back" if refund.status == RefundStatus.REFUNDED else "pending"
-    event = HistoryEvent(at=at, actor=actor, refund_id=refund.refund_id, from_status=order.status if order_to else None,
+    # A refund the OMS asked for, paid: the customer hears of it from us. The channel's own, from the channel.
+    told = refund.status if refund.reason != "channel" else None
+    event = HistoryEvent(at=at, actor=actor, refund_id=refund.refund_id, refund_status=told,
+                         from_status=order.status if order_to else None,
                          to_status=order_to, reason=f"the channel's refund {refund.channel_refund_id} of {refund.amount} "
                                                     f"{refund.currency}: {state}")
     header = {"payment": {**order.payment.model_dump(mode="json"), "status": str(payment_after(order, refunds))}}

@@ -18,6 +18,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
 
+from oms import eta
+from oms.carriers import normal_tracking_number
 from oms.changes import CapacityUse, Change, Movement, MovementKind, ShipmentMove
 from oms.deciding import decide_and_commit
 from oms.errors import NotFound, NotYours
@@ -50,6 +52,7 @@ class _Asked:
     to: ShipmentStatus
     carrier: str | None = None
     tracking_number: str | None = None
+    service: str | None = None
     reason: RejectionReason | None = None
 
 
@@ -62,8 +65,10 @@ def pick(shipment_id: str, location_id: str, store: Store, now: datetime | None 
 
 
 def ship(shipment_id: str, location_id: str, carrier: str, tracking_number: str, store: Store,
-         now: datetime | None = None) -> Shipment:
-    return _act(shipment_id, location_id, _Asked(ShipmentStatus.SHIPPED, carrier, tracking_number), store, now)
+         now: datetime | None = None, service: str | None = None) -> Shipment:
+    """The number is kept as carriers' events will name it (no spaces, upper case)."""
+    asked = _Asked(ShipmentStatus.SHIPPED, carrier, normal_tracking_number(tracking_number), service)
+    return _act(shipment_id, location_id, asked, store, now)
 
 
 def reject(shipment_id: str, location_id: str, reason: RejectionReason, store: Store,
@@ -121,7 +126,7 @@ def _refused(order: Order, shipment: Shipment, asked: _Asked, actor: str, at: da
 def _change(order: Order, shipment: Shipment, asked: _Asked, actor: str, at: datetime, store: Store) -> Change:
     moved = shipment.model_copy(update={"status": asked.to})
     order_to = _order_after(order, moved, asked)
-    move = _move(shipment, asked, at)
+    move = _move(order, shipment, asked, at, store)
     movements, capacity = _stock_effects(order, shipment, asked, store)
     what = {ShipmentStatus.SHIPPED: f"shipped with {asked.carrier}",
             ShipmentStatus.REJECTED: f"rejected: {asked.reason}"}.get(asked.to, str(asked.to))
@@ -149,11 +154,14 @@ def _order_after(order: Order, moved: Shipment, asked: _Asked) -> OrderStatus | 
     return wanted
 
 
-def _move(shipment: Shipment, asked: _Asked, at: datetime) -> ShipmentMove:
-    if asked.to == ShipmentStatus.SHIPPED:
-        return ShipmentMove(shipment, asked.to, carrier=asked.carrier, tracking_number=asked.tracking_number,
-                            shipped_at=at)
-    return ShipmentMove(shipment, asked.to)
+def _move(order: Order, shipment: Shipment, asked: _Asked, at: datetime, store: Store) -> ShipmentMove:
+    if asked.to != ShipmentStatus.SHIPPED:
+        return ShipmentMove(shipment, asked.to)
+    lanes = eta.lanes_to_read(order, shipment, asked.carrier, asked.service)
+    tracking = eta.on_leaving(order, shipment, asked.carrier, asked.service, at.date(),
+                              store.transit_histograms(lanes) if lanes else {})
+    return ShipmentMove(shipment, asked.to, carrier=asked.carrier, tracking_number=asked.tracking_number,
+                        shipped_at=at, service=asked.service, tracking=tracking.model_copy(update={"heard_at": at}))
 
 
 def _stock_effects(order: Order, shipment: Shipment, asked: _Asked,
@@ -193,5 +201,6 @@ def _write_offs(shipment: Shipment, store: Store, ids: dict[str, str]) -> list[M
 def _moved_fields(move: ShipmentMove) -> dict:
     fields = {"status": move.to}
     if move.to == ShipmentStatus.SHIPPED:
-        fields.update(carrier=move.carrier, tracking_number=move.tracking_number, shipped_at=move.shipped_at)
+        fields.update(carrier=move.carrier, tracking_number=move.tracking_number, shipped_at=move.shipped_at,
+                      service=move.service, tracking=move.tracking)
     return fields

@@ -272,6 +272,8 @@ class OrderSubmission(_Model):
 
     channel_order_id: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=128)]
     channel_order_number: Text | None = None
+    # The customer's language as the channel knows it (BCP 47, e.g. en-US, zh-CN): what notices speak.
+    locale: Annotated[str, StringConstraints(strip_whitespace=True, pattern=r"^[A-Za-z]{2,3}([-_][A-Za-z0-9]{2,8})*$")] | None = None
     placed_at: UtcTime
     currency: CurrencyCode
     customer: Customer | None = Field(default=None, validate_default=True)
@@ -372,6 +374,7 @@ class Order(OrderSubmission):
     shipments: tuple[Shipment, ...] = ()
     returns: tuple[Return, ...] = ()
     refunds: tuple[Refund, ...] = ()
+    promised_delivery: date | None = None  # the day the customer was promised it all by
 
     @field_validator("placed_at")
     @classmethod
@@ -422,6 +425,9 @@ class Location(_Model):
     # Where its pick requests are pushed; without one, the location pulls them (GET /shipments).
     webhook_url: WebhookUrl | None = None
     accepts_returns: bool = True  # customers' returns may be sent here
+    # Its state or province (ISO 3166-2 subdivision code, e.g. NV): transit times are learned by
+    # region to region.
+    region: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=10)] | None = None
 
     def today(self, now: datetime) -> date:
         return now.astimezone(ZoneInfo(self.timezone)).date()
@@ -442,6 +448,48 @@ class Stock(_Model):
         return self.on_hand - self.reserved - self.safety_stock
 
 
+class TrackingStatus(StrEnum):
+    """What a tracking event says happened, in one vocabulary for every provider."""
+
+    INFO_RECEIVED = "info_received"  # label made, carrier told; nothing has moved
+    IN_TRANSIT = "in_transit"
+    OUT_FOR_DELIVERY = "out_for_delivery"
+    AVAILABLE_FOR_PICKUP = "available_for_pickup"  # waiting at a carrier's point for the customer
+    DELIVERED = "delivered"
+    ATTEMPT_FAILED = "attempt_failed"  # the courier came and could not deliver
+    EXCEPTION = "exception"  # held, damaged, lost, customs, address problem
+    RETURNING = "returning"  # on its way back to the sender
+    RETURNED = "returned"  # back with the sender
+    EXPIRED = "expired"  # the carrier stopped reporting
+    CANCELLED = "cancelled"  # the label or tracker was cancelled
+    UNKNOWN = "unknown"  # the provider does not know the number (yet)
+
+
+class Place(_Model):
+    city: Text | None = None
+    region: Text | None = None
+    postal_code: Text | None = None
+    country: Text | None = None  # ISO 3166-1 alpha-2 where the provider gives one
+
+
+class TrackingEvent(_Model):
+    """One scan or status report for one tracking number, at the time the carrier says it happened."""
+
+    provider: Text  # easypost, aftership, shippo, 17track, ups, generic
+    tracking_number: Text
+    at: UtcTime  # when it happened, by the carrier's clock (never when it reached us)
+    status: TrackingStatus
+    carrier_code: Text | None = None  # the provider's own status code or subtag, verbatim
+    description: Text | None = None  # the carrier's words, for the customer and support
+    place: Place | None = None
+
+    @property
+    def key(self) -> str:
+        """What makes two reports the same event: provider, number, time and status."""
+        # In UTC: the same instant written with another offset (as stored) is the same event.
+        return f"{self.provider}|{self.tracking_number}|{utc_iso(self.at)}|{self.status}"
+
+
 class ShipmentStatus(StrEnum):
     PENDING = "pending"
     ACCEPTED = "accepted"
@@ -454,6 +502,40 @@ class ShipmentStatus(StrEnum):
     CANCELLED = "cancelled"  # its order was cancelled before it left; its stock was given back
     EXCEPTION = "exception"
     RETURNED = "returned"
+
+
+class DelayReason(StrEnum):
+    EXCEPTION = "exception"  # the carrier reports a problem: held, damaged, customs, address
+    ATTEMPT_FAILED = "attempt_failed"
+    RETURNING = "returning"  # on its way back to the sender
+    LATE = "late"  # its ETA is past the date the customer was promised
+    SILENT = "silent"  # no tracking event for too long
+
+
+class Delay(_Model):
+    """A shipment that will not arrive when it should: raised once, with the ETA it now has."""
+
+    reason: DelayReason
+    raised_at: UtcTime
+    eta: date | None = None
+    detail: Text | None = None  # the carrier's words
+
+
+class Tracking(_Model):
+    """What the carrier has said of a shipment: its latest status, by the carrier's clock, and its
+    most recent events (bounded: the carrier keeps the full list), with the ETA and any delay."""
+
+    status: TrackingStatus | None = None
+    at: UtcTime | None = None  # the latest event's own time: an older event arriving later changes nothing
+    place: Place | None = None
+    events: tuple[TrackingEvent, ...] = ()  # oldest first
+    heard_at: UtcTime | None = None  # when the last push reached us
+    eta: date | None = None
+    eta_latest: date | None = None  # the day by which nine in ten such parcels arrive
+    eta_source: Literal["carrier", "history", "table"] | None = None
+    carrier_estimate: date | None = None
+    delay: Delay | None = None  # the latest delay raised; it stays when cleared, for the record
+    delays_raised: Annotated[int, Field(ge=0)] = 0
 
 
 class ShipmentLine(_Model):
@@ -490,6 +572,10 @@ class HistoryEvent(_Model):
     # A condition operations must see and act on (the alerts relay raises it): e.g.
     # `cancelled_after_shipment`, `changed_after_allocation`.
     alert: Text | None = None
+    # What it did to a return or refund: a customer is told when one is authorised or paid.
+    return_status: ReturnStatus | None = None
+    refund_status: RefundStatus | None = None
+    delay: Delay | None = None  # a delay raised on the shipment it names
 
 
 class ShipmentMode(StrEnum):
@@ -514,12 +600,17 @@ class Shipment(_Model):
     ship_by: date | None = None
     capacity_day: date | None = None
     transfer_to: str | None = None  # the pickup store a transfer goes to
+    origin: str | None = None  # the region it leaves from ("US-NV"): its lane's start
     # The sourcing decision behind it: candidates, reasons, cost terms (staff and chat read it).
     trace: dict = {}
     carrier: Text | None = None
+    service: Text | None = None  # the carrier's service (ground, next day air): what transit time depends on
     tracking_number: Text | None = None
     shipped_at: UtcTime | None = None
     delivered_at: UtcTime | None = None
+    # The day the customer was promised it by, set when it was sourced.
+    promised_by: date | None = None
+    tracking: Tracking = Tracking()
     history: tuple[HistoryEvent, ...] = ()  # the order's events about this shipment, oldest first
 
     @property
@@ -615,3 +706,4 @@ class Refund(_Model):
 
 
 Order.model_rebuild()  # shipments, returns and refunds are declared after Order
+HistoryEvent.model_rebuild()  # so are the return and refund statuses it names

@@ -26,6 +26,9 @@ class Store(Protocol):
     def capacity_used(self, days: Mapping[str, date]) -> dict[str, int]:
         """Units each location committed to pick on the given day of its own."""
 
+    def transit_histograms(self, lanes: list[tuple[str, ...]]) -> dict[tuple[str, ...], dict[str, int]]:
+        """Each lane's counts of transit days as stored (`d<n>` -> deliveries), for those that have any."""
+
     def commit(self, change: Change) -> None:
         """All of the change or none of it; raises StockRanOut, CapacityRanOut, ChangeConflict
         or ChangeTooLarge (oms.changes) when its conditions do not hold."""

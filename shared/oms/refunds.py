@@ -56,7 +56,8 @@ def confirmation(order: Order, refund: Refund, actor: str, at: datetime, channel
     if order_to:
         check_transition(order.status, order_to)
     event = HistoryEvent(at=at, actor=actor, from_status=order.status if order_to else None, to_status=order_to,
-                         refund_id=refund.refund_id, reason=f"refund of {refund.amount} {refund.currency} confirmed")
+                         refund_id=refund.refund_id, refund_status=RefundStatus.REFUNDED,
+                         reason=f"refund of {refund.amount} {refund.currency} confirmed")
     return Change(at=at, actor=actor, order_id=order.order_id, order_from=order.status, order_version=order.version,
                   order_to=order_to, header={"payment": {**order.payment.model_dump(mode="json"),
                                                          "status": str(payment_after(order, refunds))}},

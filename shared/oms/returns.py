@@ -138,8 +138,10 @@ def _change(order: Order, at: datetime, actor: str, reason: str, return_id: str,
     if order_to:
         check_transition(order.status, order_to)
     refund = parts.get("new_refunds", (None,))[0] if parts.get("new_refunds") else None
+    moved = [r.status for r in parts.get("new_returns", ())] + [m.to for m in parts.get("return_moves", ())]
     event = HistoryEvent(at=at, actor=actor, reason=reason, from_status=order.status if order_to else None,
-                         to_status=order_to, return_id=return_id, refund_id=refund.refund_id if refund else None)
+                         to_status=order_to, return_id=return_id, refund_id=refund.refund_id if refund else None,
+                         return_status=moved[-1] if moved else None)
     return Change(at=at, actor=actor, order_id=order.order_id, order_from=order.status, order_version=order.version,
                   order_to=order_to, history=(event,), **parts)
 

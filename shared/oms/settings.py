@@ -81,3 +81,29 @@ class DispatchSettings(FulfilmentSettings):
 class PrivacySettings(_Settings):
     orders_table: str = Field(alias="OMS_ORDERS_TABLE", min_length=1)
     retention_days: int = Field(alias="OMS_PII_RETENTION_DAYS", ge=1)
+
+
+class CarrierWebhookSettings(_Settings):
+    carrier_secrets_path: str = Field(alias="OMS_CARRIER_SECRETS_PATH", min_length=1)
+    carrier_events_queue: str = Field(alias="OMS_CARRIER_EVENTS_QUEUE", min_length=1)
+
+
+class CarrierUpdateSettings(TablesSettings):
+    """Carriers' events applied to shipments: both tables (a delivery teaches transit times)."""
+
+
+class NoticeSettings(_Settings):
+    orders_table: str = Field(alias="OMS_ORDERS_TABLE", min_length=1)
+    idempotency_table: str = Field(alias="OMS_IDEMPOTENCY_TABLE", min_length=1)
+    customer_notices_topic: str = Field(alias="OMS_CUSTOMER_NOTICES_TOPIC", min_length=1)
+
+
+class NoticeEmailSettings(_Settings):
+    orders_table: str = Field(alias="OMS_ORDERS_TABLE", min_length=1)
+    pii_key_id: str = Field(alias="OMS_PII_KEY_ID", min_length=1)
+    sender: str = Field(alias="OMS_NOTICE_SENDER", min_length=3)
+
+
+class TrackingSweepSettings(TablesSettings):
+    carrier_credentials: str = Field(alias="OMS_CARRIER_CREDENTIALS", min_length=1)
+    silent_after_days: int = Field(alias="OMS_SILENT_AFTER_DAYS", ge=1)

@@ -78,13 +78,17 @@ class Api(Chalice):
         # Read with the rest of the function's settings, when its module loads.
         self._answers_table = os.environ.get("OMS_IDEMPOTENCY_TABLE")
 
-    def route(self, path: str, **kwargs: Any) -> Callable:
+    def route(self, path: str, signed_by_sender: bool = False, **kwargs: Any) -> Callable:
+        """`signed_by_sender`: a route in `oms.access.SIGNED_BY_SENDER`, whose view checks the
+        sender's own proof instead of a key."""
         register = super().route(path, **kwargs)
 
         def decorator(view: Callable) -> Callable:
             @functools.wraps(view)
             def guarded(*args: Any, **view_kwargs: Any) -> Any:
-                self.principal = caller(self.current_request.context)
+                self.principal = None if signed_by_sender else caller(self.current_request.context)
+                if signed_by_sender:
+                    return self._answered(view, args, view_kwargs)
                 if self.principal is None:
                     return problem(403, "this key may not call this route")
                 key = (self.current_request.headers or {}).get(IDEMPOTENCY_HEADER)
@@ -143,6 +147,18 @@ class Api(Chalice):
             return model.model_validate(self.current_request.query_params or {})
         except ValidationError as error:
             raise Problem(400, "query is invalid", field_errors(error)) from None
+
+
+def signing_secrets(path: str) -> list[str]:
+    """A sender's current signing secrets in SSM (a JSON list: two during a rotation), cached for
+    five minutes; none when the parameter is missing, so nothing verifies."""
+    from aws_lambda_powertools.utilities import parameters
+
+    try:
+        secrets = parameters.get_parameter(path, decrypt=True, transform="json", max_age=300)
+    except parameters.exceptions.GetParameterError:
+        return []
+    return [secrets] if isinstance(secrets, str) else list(secrets)
 
 
 def _idempotent(answer: Callable[[], Response], table: str) -> Callable[..., dict]:

@@ -16,11 +16,13 @@ from tests.bench import (
     adapters,
     cold_start,
     ddb_requests,
+    eta_quality,
     import_throughput,
     local_throughput,
     pick_latency,
     pii_cost,
     sourcing_quality,
+    tracking_throughput,
 )
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -33,8 +35,10 @@ def main() -> None:
         *pii_cost.figures(),
         *adapters.figures(),
         *sourcing_quality.figures(),
+        *eta_quality.figures(),
         *local_throughput.figures(),
         *pick_latency.figures(),
+        *tracking_throughput.figures(),
         *import_throughput.figures(),
     ]
     width = max(len(figure.name) for figure in figures)

@@ -1,11 +1,11 @@
-"""DynamoDB requests per accepted order, per duplicate post, per allocation and per ship, counted with
-botocore events."""
+"""DynamoDB requests per accepted order, per duplicate post, per allocation, per ship, per change
+after the order, per tracking event and per whole order lifecycle, counted with botocore events."""
 
 from __future__ import annotations
 
 import json
 from collections import Counter
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import boto3
@@ -16,7 +16,6 @@ from infra.local.resources import LocalResources
 from infra.local.seed import seed_demo_data
 from infra.local.seed import webhook_secret
 from infra.local.template import Template
-from oms.changes import Change, ShipmentMove
 from oms.store import keys
 from oms.store.tables import Tables
 from oms.webhooks import signature
@@ -25,6 +24,8 @@ from tests.factories import api_event, channel_principal, unique_order_payload
 
 ORDERS = 50
 UPDATES = 20
+LIFECYCLES = 10
+HISTORY = ("in_transit", "in_transit", "out_for_delivery", "delivered")
 
 
 def figures(template_path) -> list[Figure]:
@@ -80,8 +81,12 @@ def figures(template_path) -> list[Figure]:
 
         tables = Tables(intrinsics.resolve({"Ref": "OrdersTable"}), intrinsics.resolve({"Ref": "InventoryTable"}),
                         boto3.client("dynamodb", region_name="us-east-1"))
-        for _, _, order_id in shipments[:half]:
-            _delivered(tables, order_id)
+        carrier_function = template.function("CarrierUpdatesFunction")
+        carrier = LocalLambda(carrier_function, carrier_function.environment(intrinsics))
+        calls.clear()
+        for shipment_id, _, _ in shipments[:half]:
+            _carrier_history(carrier, _tracking_number(shipment_id))
+        tracked = dict(calls)
         service_function = template.function("ServiceFunction")
         service = LocalLambda(service_function, service_function.environment(intrinsics))
         calls.clear()
@@ -97,6 +102,7 @@ def figures(template_path) -> list[Figure]:
         returned = dict(calls)
 
         updates = _channel_updates(intake, allocator, tables, calls)
+        lifecycle = _lifecycles(intake, allocator, fulfilment, carrier, tables, calls)
     boto3.DEFAULT_SESSION = None
     return [
         Figure("ddb_requests_per_order", sum(accepted.values()) / ORDERS, "requests", "1",
@@ -114,11 +120,16 @@ def figures(template_path) -> list[Figure]:
              "; asked, received at a location and refunded: three requests of the API"),
         _per("ddb_requests_per_channel_update", updates[0], updates[1],
              "; Shopify's orders/updated with a new address for an allocated order"),
+        _per("ddb_requests_per_tracking_event", tracked, half * len(HISTORY),
+             "; one event a push (in transit twice, out for delivery, delivered): the index, the order, "
+             "one transaction", goal="<= 3"),
+        _per("ddb_requests_per_order_lifecycle", lifecycle, LIFECYCLES,
+             "; intake, allocation, ship and 4 tracking events of a 3-line order at one location", goal="<= 12"),
     ]
 
 
-def _per(name: str, calls: dict, count: int, note: str) -> Figure:
-    return Figure(name, round(sum(calls.values()) / count, 2), "requests", "",
+def _per(name: str, calls: dict, count: int, note: str, goal: str = "") -> Figure:
+    return Figure(name, round(sum(calls.values()) / count, 2), "requests", goal,
                   ", ".join(f"{kind} {n / count:g}" for kind, n in sorted(calls.items())) + note)
 
 
@@ -128,14 +139,39 @@ def _admin_post(resource: str, body: dict | None = None, **path_parameters: str)
                      path_parameters=path_parameters)
 
 
-def _delivered(tables: Tables, order_id: str) -> None:
-    """As a carrier's delivery event will."""
-    order = tables.order(order_id)
-    shipment = order.shipments[0]
-    now = datetime.now(UTC)
-    tables.commit(Change(at=now, actor="carrier", order_id=order_id, order_from=order.status,
-                         order_version=order.version, order_to="delivered",
-                         shipment_moves=(ShipmentMove(shipment, "delivered", delivered_at=now),)))
+def _tracking_number(shipment_id: str) -> str:
+    return f"1Z{shipment_id[-14:]}"
+
+
+def _carrier_history(carrier: LocalLambda, tracking_number: str) -> None:
+    """A parcel's journey as a carrier pushes it, one event a push, through the carrier updates function."""
+    start = datetime.now(UTC)
+    for step, status in enumerate(HISTORY):
+        body = json.dumps({"tracking_number": tracking_number, "carrier": "UPS", "events": [
+            {"at": (start + timedelta(hours=step)).isoformat(), "status": status}]})
+        assert carrier.invoke({"Records": [{
+            "messageId": f"{tracking_number}-{step}", "receiptHandle": "r", "body": body, "md5OfBody": "",
+            "attributes": {"ApproximateReceiveCount": "1"}, "eventSource": "aws:sqs", "awsRegion": "us-east-1",
+            "eventSourceARN": "arn:aws:sqs:us-east-1:123456789012:carrier-events",
+            "messageAttributes": {"provider": {"stringValue": "generic", "dataType": "String"}},
+        }]}) == {"batchItemFailures": []}
+
+
+def _lifecycles(intake: LocalLambda, allocator: LocalLambda, fulfilment: LocalLambda, carrier: LocalLambda,
+                tables: Tables, calls: Counter) -> dict:
+    """Orders of three lines that one location holds, each placed, allocated, shipped and delivered."""
+    lines = [{"sku": sku, "quantity": 1, "unit_price": "10.00"} for sku in ("TSHIRT-RED-M", "MUG-LOGO", "CAP-BLACK")]
+    tables.inventory.receive("CAP-BLACK", "wh-reno", LIFECYCLES)
+    calls.clear()
+    for _ in range(LIFECYCLES):
+        payload = unique_order_payload(lines=lines, subtotal="30.00", total="38.20")
+        answer = intake.invoke(api_event("POST", "/orders", body=payload, principal=channel_principal()))
+        order_id = json.loads(answer["body"])["order_id"]
+        assert allocator.invoke(_approved_record(order_id)) == {"batchItemFailures": []}
+        [shipment] = tables.order(order_id).shipments
+        assert fulfilment.invoke(_ship(shipment.shipment_id, shipment.location_id))["statusCode"] == 200
+        _carrier_history(carrier, _tracking_number(shipment.shipment_id))
+    return dict(calls)
 
 
 def _channel_updates(intake: LocalLambda, allocator: LocalLambda, tables: Tables, calls: Counter) -> tuple[dict, int]:
@@ -188,7 +224,7 @@ def _approved_record(order_id: str) -> dict:
 
 def _ship(shipment_id: str, location_id: str) -> dict:
     return api_event("POST", "/shipments/{shipment_id}/ship", f"/shipments/{shipment_id}/ship",
-                     body={"carrier": "UPS", "tracking_number": f"1Z{shipment_id[-14:]}"},
+                     body={"carrier": "UPS", "tracking_number": _tracking_number(shipment_id)},
                      principal={"principalId": f"location:{location_id}", "kind": "location",
                                 "location_id": location_id},
                      path_parameters={"shipment_id": shipment_id})

@@ -53,9 +53,9 @@ class RunningStack:
         raise TimeoutError(f"no line with {text!r} within {timeout} s")
 
     def request(self, method: str, path: str, body: object = None, api_key: str | None = None,
-                raw: bytes | None = None) -> Answer:
+                raw: bytes | None = None, headers: dict[str, str] | None = None) -> Answer:
         data = raw if raw is not None else (json.dumps(body).encode() if body is not None else None)
-        headers = {"content-type": "application/json"}
+        headers = {"content-type": "application/json", **(headers or {})}
         if api_key is not None:
             headers["x-api-key"] = api_key
         request = urllib.request.Request(self.url + path, data=data, method=method, headers=headers)

@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+import json
 import signal
 import threading
+import time
+from datetime import UTC, datetime
 
 import pytest
 
+from infra.local.seed import carrier_secret
+from oms import signing
 from tests.e2e.conftest import start_local_stack, stop_local_stack
 from tests.factories import order_payload, unique_order_payload
 
@@ -109,6 +114,30 @@ def test_cancelling_an_order_withdraws_its_pick_at_the_location(local_stack):
     assert cancelled.status == 200 and cancelled.body["status"] == "cancelled"
     assert cancelled.body["refund"]["status"] == "requested"
     local_stack.wait_for_output(f"pick withdrawn for wh-reno: {shipment_id}")
+
+
+def test_a_carriers_push_over_http_delivers_the_order(local_stack):
+    created = local_stack.request("POST", "/orders", unique_order_payload(), api_key=WEB_KEY)
+    order_id = created.body["order_id"]
+    shipment_id = "shp_" + order_id.removeprefix("ord_") + "_01"
+    local_stack.wait_for_output(f"pick request for wh-reno: {shipment_id}")
+    number = f"NX{order_id[-10:]}"
+    shipped = local_stack.request("POST", f"/shipments/{shipment_id}/ship",
+                                  {"carrier": "Northway", "tracking_number": number}, api_key="local-wh-reno-key")
+    assert shipped.status == 200 and shipped.body["tracking"]["eta"]
+
+    push = json.dumps({"tracking_number": number, "carrier": "Northway", "events": [
+        {"at": datetime.now(UTC).isoformat(), "status": "delivered", "description": "Left at the door"}]}).encode()
+    unsigned = local_stack.request("POST", "/carriers/generic/events", raw=push)
+    signed = local_stack.request("POST", "/carriers/generic/events", raw=push, headers={
+        "X-OMS-Signature": signing.signature([carrier_secret("generic")], push)})
+
+    assert unsigned.status == 401 and signed.status == 202
+    deadline = time.monotonic() + 30
+    while (order := local_stack.request("GET", f"/orders/{order_id}", api_key=WEB_KEY).body)["status"] != "delivered":
+        assert time.monotonic() < deadline, order["status"]
+        time.sleep(0.1)
+    assert order["shipments"][0]["tracking"]["events"][0]["description"] == "Left at the door"
 
 
 @pytest.mark.parametrize(("api_key", "status"), [(None, 401), ("wrong-key", 401)])

@@ -12,7 +12,7 @@ import pytest
 
 from infra.local.gateway import LocalGateway
 from infra.local.seed import ADMIN_KEY, channel_key
-from oms.access import ROUTES
+from oms.access import ROUTES, SIGNED_BY_SENDER
 from tests.factories import unique_order_payload
 
 LOCATION_KEY = "local-store-sf-key"
@@ -48,28 +48,42 @@ def example_request(route, web_order_id) -> tuple[str, dict | None]:
     return path, unique_order_payload() if route.method in ("POST", "PUT") else None
 
 
+def keyed(gateway):
+    return [route for route in gateway.routes if (route.method, route.resource) not in SIGNED_BY_SENDER]
+
+
 def test_every_template_route_declares_who_may_call_it(gateway):
     template_routes = {(route.method, route.resource) for route in gateway.routes}
 
-    assert template_routes == set(ROUTES)
+    assert template_routes == set(ROUTES) | SIGNED_BY_SENDER
+    assert not set(ROUTES) & SIGNED_BY_SENDER
+    # Only the routes whose senders sign cannot be keyed; every other one goes through the authorizer.
+    assert {(route.method, route.resource) for route in gateway.routes if route.authorizer is None} == SIGNED_BY_SENDER
+
+
+def test_a_route_signed_by_its_sender_admits_no_one_unsigned_key_or_not(gateway):
+    for method, resource in SIGNED_BY_SENDER:
+        path = resource.format(provider="easypost")
+        for key in (None, ADMIN_KEY, channel_key("web"), LOCATION_KEY):
+            assert call(gateway, method, path, key, {"object": "Event"})[0] == 401, (resource, key)
 
 
 def test_without_a_key_every_route_is_401(gateway, web_order_id):
-    for route in gateway.routes:
+    for route in keyed(gateway):
         path, body = example_request(route, web_order_id)
         assert call(gateway, route.method, path, None, body)[0] == 401, route.resource
         assert call(gateway, route.method, path, "not-a-key", body)[0] == 401, route.resource
 
 
 def test_a_key_of_a_kind_the_route_does_not_serve_is_403(gateway, web_order_id):
-    for route in gateway.routes:
+    for route in keyed(gateway):
         path, body = example_request(route, web_order_id)
         for kind in set(KEY_OF_KIND) - ROUTES[(route.method, route.resource)]:
             assert call(gateway, route.method, path, KEY_OF_KIND[kind], body)[0] == 403, (route.resource, kind)
 
 
 def test_the_right_key_gets_in_and_another_of_its_kind_does_not_touch_what_is_not_its(gateway, web_order_id):
-    for route in gateway.routes:
+    for route in keyed(gateway):
         path, body = example_request(route, web_order_id)
         for kind in ROUTES[(route.method, route.resource)]:
             assert call(gateway, route.method, path, KEY_OF_KIND[kind], body)[0] not in (401, 403), (route.resource, kind)

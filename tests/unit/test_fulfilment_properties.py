@@ -32,11 +32,12 @@ from oms.errors import Conflict, NotFound
 from oms.fulfilment import RejectionReason, accept, pick, reject, ship
 from oms.ids import new_order_id
 from oms.lifecycle import DERIVED, LEFT, LIVE, OPEN, derived_status
-from oms.changes import Change, ShipmentMove
 from oms.ids import order_id_of
 from oms.models import CHANNEL_DATA, Address, Location, Order, OrderStatus, OrderSubmission, ReceivedLine, ReturnReason
 from oms.policy import ReturnRules
 from oms.cancellation import cancel
+from oms.carriers import TrackingEvent, TrackingUpdate
+from oms.tracking import apply
 from tests.memory import Level, MemoryStore
 
 NOW = datetime(2026, 11, 24, 15, 0, tzinfo=UTC)  # a Tuesday, in the past
@@ -236,16 +237,16 @@ class Fulfilment(RuleBasedStateMachine):
             self._run(("confirm", due[which % len(due)].refund_id))
 
     def _deliver(self, shipment_id: str, at: datetime) -> None:
+        """The carrier says it was delivered: the tracking domain applies it, as for any carrier event."""
         order = self.store.order(order_id_of(shipment_id))
         shipment = next(s for s in order.shipments if s.shipment_id == shipment_id)
         if shipment.status != "shipped":
             return
-        after = [s.model_copy(update={"status": "delivered"}) if s.shipment_id == shipment_id else s
-                 for s in order.shipments]
-        status = derived_status(order, after) if order.status in DERIVED else None
-        self.store.commit(Change(at=NOW, actor="carrier", order_id=order.order_id, order_from=order.status,
-                                 order_version=order.version, order_to=status if status != order.status else None,
-                                 shipment_moves=(ShipmentMove(shipment, "delivered", delivered_at=at),)))
+        delivered = TrackingUpdate(provider="generic", tracking_number=shipment.tracking_number, events=(
+            TrackingEvent(provider="generic", tracking_number=shipment.tracking_number, at=at, status="delivered"),))
+        change = apply(order, shipment, delivered, "carrier:generic", NOW)
+        if change is not None:
+            self.store.commit(change)
 
     @precondition(lambda self: self.order_ids)
     @rule(which=st.integers(0, 99), seconds=st.integers(1, 3600))

@@ -139,6 +139,7 @@ def to_channel_order(payload: dict) -> ChannelOrder:
     canonical = {
         "channel_order_id": str(payload["id"]),
         "channel_order_number": text(payload.get("name")) or text(str(payload.get("order_number") or "")),
+        "locale": text(payload.get("customer_locale")),
         "placed_at": payload["created_at"],
         "currency": currency,
         "customer": _customer(payload, country, notes),
@@ -363,6 +364,7 @@ def _native_fields(line_count: int) -> dict[str, str]:
     native = {
         "channel_order_id": "id",
         "channel_order_number": "name",
+        "locale": "customer_locale",
         "placed_at": "created_at",
         "currency": "currency",
         "customer.email": "email",

@@ -78,6 +78,7 @@ class ChangeStore:
             *(_entity_put(self._orders, keys.refund_key(r.order_id, r.refund_id), "refund", r)
               for r in change.new_refunds),
             *(self._refund_move(move) for move in change.refund_moves),
+            *(self._counted(lane, count.buckets) for count in change.transit for lane in count.lanes),
             *(history_put(self._orders, change.order_id, event, place) for place, event in enumerate(change.history)),
             *(movement_put(self._inventory, movement, at, change.actor) for movement in change.movements),
         ]
@@ -180,6 +181,15 @@ class ChangeStore:
             "ExpressionAttributeValues": {**values, ":expected": {"S": expected}},
         }}
 
+    def _counted(self, lane: tuple[str, ...], buckets: tuple[str, ...]) -> dict:
+        names = {f"#b{n}": bucket for n, bucket in enumerate(buckets)}
+        return {"Update": {
+            "TableName": self._orders, "Key": keys.transit(lane),
+            "UpdateExpression": "SET entity = :entity ADD deliveries :one, " + ", ".join(f"{name} :one" for name in names),
+            "ExpressionAttributeNames": names,
+            "ExpressionAttributeValues": {":entity": {"S": "transit"}, ":one": {"N": "1"}},
+        }}
+
     def _capacity(self, use: CapacityUse) -> dict:
         key = keys.capacity(use.location_id, use.day)
         if use.daily_capacity is None:  # giving back never fails: the day's count only falls
@@ -200,10 +210,16 @@ class ChangeStore:
     def _move(self, move: ShipmentMove) -> dict:
         shipment = move.shipment
         assignments, values = ["#status = :to"], {":to": {"S": str(move.to)}, ":from": {"S": str(shipment.status)}}
-        for name in ("carrier", "tracking_number"):
+        for name in ("carrier", "tracking_number", "service"):
             if getattr(move, name) is not None:
                 assignments.append(f"{name} = :{name}")
                 values[f":{name}"] = {"S": getattr(move, name)}
+        if move.tracking_number is not None:
+            assignments.append("tracking_key = :tracking_key")
+            values[":tracking_key"] = {"S": keys.tracking_key(move.tracking_number)}
+        if move.tracking is not None:
+            assignments.append("tracking = :tracking")
+            values[":tracking"] = to_item({"v": stored(move.tracking)})["v"]
         for name in ("shipped_at", "delivered_at"):
             if getattr(move, name) is not None:
                 assignments.append(f"{name} = :{name}")

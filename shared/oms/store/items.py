@@ -16,7 +16,7 @@ from oms.store import keys
 
 # Attributes that exist for keys and indexes only: never part of what a model reads back.
 KEY_ATTRIBUTES = frozenset({"pk", "sk", "entity", "status_key", "order_number_key", "customer_key", "fingerprint",
-                            "open_pick_key"})
+                            "open_pick_key", "tracking_key"})
 
 _serializer = TypeSerializer()
 _deserializer = TypeDeserializer()

@@ -10,8 +10,11 @@ Orders table, one item collection per order:
                                                         place in its change; never two on one key
     CHANNEL_ORDER#<ch>#<id>    CHANNEL_ORDER            uniqueness of a channel's order
     CHECKPOINT#<name>          CHECKPOINT               where a poller got to
+    PARKED#<tracking number>   UPDATE#<provider>#<hash> carrier events for a number no shipment has yet
+    TRANSIT#<carrier>#<service> LANE#<from>#<to>        transit days of delivered parcels, counted
   index attributes: status_key (ByStatus), order_number_key (ByChannelOrderNumber),
-  customer_key (ByCustomer), open_pick_key (OpenPicks: a shipment while its location has work to do)
+  customer_key (ByCustomer), open_pick_key (OpenPicks: a shipment while its location has work to do),
+  tracking_key (ByTracking: a shipment by its tracking number)
 
 Inventory table:
     SKU#<sku>                  CATALOGUE                the SKU is known
@@ -106,6 +109,25 @@ def order_number_key(order_number: str) -> str:
 
 def open_pick_key(location_id: str, status: str) -> str:
     return f"OPEN#{location_id}#{status}"
+
+
+def tracking_key(tracking_number: str) -> str:
+    """A tracking number as stored (`oms.carriers.normal_tracking_number`) is its own key."""
+    return f"TRACK#{tracking_number}"
+
+
+def parked_pk(tracking_number: str) -> str:
+    return f"PARKED#{tracking_number}"
+
+
+def parked(tracking_number: str, provider: str, digest: str) -> Key:
+    return key(parked_pk(tracking_number), f"UPDATE#{provider}#{digest}")
+
+
+def transit(lane: tuple[str, ...]) -> Key:
+    """A lane's transit histogram: (carrier, service) and, as specific as it is, from and to."""
+    carrier, service, *places = lane
+    return key(f"TRANSIT#{carrier}#{service}", "LANE#" + ("#".join(places) if places else "*"))
 
 
 # ---------------------------------------------------------------- Inventory table

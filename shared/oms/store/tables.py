@@ -12,6 +12,7 @@ from oms.pii import PiiVault
 from oms.store.changes import ChangeStore
 from oms.store.inventory import InventoryStore
 from oms.store.orders import OrderStore
+from oms.store.tracking import TrackingStore
 
 
 class Tables:
@@ -22,6 +23,7 @@ class Tables:
         self.orders = OrderStore(orders_table, client, vault=vault)
         self.inventory = InventoryStore(inventory_table, client)
         self._changes = ChangeStore(orders_table, inventory_table, client)
+        self._tracking = TrackingStore(orders_table, client)
         self._opened = vault is not None
 
     def order(self, order_id: str) -> Order | None:
@@ -35,6 +37,9 @@ class Tables:
 
     def capacity_used(self, days: Mapping[str, date]) -> dict[str, int]:
         return self.inventory.capacity_used(days)
+
+    def transit_histograms(self, lanes: list[tuple[str, ...]]) -> dict[tuple[str, ...], dict[str, int]]:
+        return self._tracking.histograms(lanes)
 
     def commit(self, change: Change) -> None:
         self._changes.commit(change)
