@@ -165,7 +165,7 @@ def _shipment(order: Order, shipment_id: str, part: PlannedShipment, location: L
               trace: dict) -> Shipment:
     names = {number: line.name for number, line in enumerate(order.lines, start=1)}
     mode = ShipmentMode(part.mode)
-    leaves_by = ship_by(order.delivery.method, mode, day)
+    leaves_by = ship_by(order.delivery.method, mode, location.shipping_day(now))
     origin = origin_of(location)
     return Shipment(
         shipment_id=shipment_id, order_id=order.order_id, location_id=part.location_id,

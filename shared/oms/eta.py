@@ -1,9 +1,9 @@
 """The dates a customer is given: the day they are promised their parcel when it is sourced, and
 its ETA when it leaves, from how long parcels like it took (`oms.transit`).
 
-- Promised: the day the location promises to ship it (its working days) plus the starting
-  table's p90 for the delivery method: a promise is made before anyone knows the carrier, and
-  nine parcels in ten beat it.
+- Promised: the day the location promises to ship it (its working days, from the next one after
+  its cut-off) plus the starting table's p90 for the delivery method: a promise is made before
+  anyone knows the carrier, and nine parcels in ten beat it.
 - ETA: when it leaves with a carrier and service, the p50 (and p90) of the lane from its
   location's region to the customer's, learned from delivered shipments; the carrier's own
   estimate replaces the p50 when a tracking event brings one.

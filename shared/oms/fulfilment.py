@@ -14,7 +14,7 @@ refused, and refused.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from enum import StrEnum
 
@@ -27,6 +27,7 @@ from oms.ids import order_id_of
 from oms.lifecycle import DERIVED, TransitionRefused, check_shipment_move, check_transition, derived_status
 from oms.models import HistoryEvent, Order, OrderStatus, Shipment, ShipmentChange, ShipmentStatus
 from oms.ports import Store
+from oms.tracking import late_on_leaving
 
 
 
@@ -127,6 +128,10 @@ def _change(order: Order, shipment: Shipment, asked: _Asked, actor: str, at: dat
     moved = shipment.model_copy(update={"status": asked.to})
     order_to = _order_after(order, moved, asked)
     move = _move(order, shipment, asked, at, store)
+    delays: list[HistoryEvent] = []
+    if move.tracking is not None:
+        tracking, delays = late_on_leaving(shipment, move.tracking, actor, at)
+        move = replace(move, tracking=tracking)
     movements, capacity = _stock_effects(order, shipment, asked, store)
     what = {ShipmentStatus.SHIPPED: f"shipped with {asked.carrier}",
             ShipmentStatus.REJECTED: f"rejected: {asked.reason}"}.get(asked.to, str(asked.to))
@@ -136,7 +141,8 @@ def _change(order: Order, shipment: Shipment, asked: _Asked, actor: str, at: dat
         shipment=ShipmentChange(shipment_id=shipment.shipment_id, from_status=shipment.status, to_status=asked.to),
     )
     return Change(at=at, actor=actor, order_id=order.order_id, order_from=order.status, order_version=order.version,
-                  order_to=order_to, shipment_moves=(move,), movements=movements, capacity=capacity, history=(event,))
+                  order_to=order_to, shipment_moves=(move,), movements=movements, capacity=capacity,
+                  history=(event, *delays))
 
 
 def _order_after(order: Order, moved: Shipment, asked: _Asked) -> OrderStatus | None:

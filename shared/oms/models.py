@@ -6,7 +6,7 @@ timezone-aware and stored as UTC ISO-8601, and every validation error names its 
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
 from enum import StrEnum
 from typing import Annotated, Literal
@@ -422,6 +422,9 @@ class Location(_Model):
     handling_cost: Money = Decimal(0)
     # Its daily capacity and promised ship dates run on its own calendar day.
     timezone: TimeZoneName = "UTC"
+    # The local time after which what it commits to leaves from the next working day on (its
+    # carriers' last collection); None: any time of the day counts as that day.
+    ship_cutoff: Annotated[time, PlainSerializer(lambda cutoff: cutoff.isoformat("minutes"), return_type=str)] | None = None
     # Where its pick requests are pushed; without one, the location pulls them (GET /shipments).
     webhook_url: WebhookUrl | None = None
     accepts_returns: bool = True  # customers' returns may be sent here
@@ -431,6 +434,12 @@ class Location(_Model):
 
     def today(self, now: datetime) -> date:
         return now.astimezone(ZoneInfo(self.timezone)).date()
+
+    def shipping_day(self, now: datetime) -> date:
+        """The day what it commits to now counts from for leaving: today, or tomorrow after its cut-off."""
+        local = now.astimezone(ZoneInfo(self.timezone))
+        late = self.ship_cutoff is not None and local.time() >= self.ship_cutoff
+        return local.date() + timedelta(days=1) if late else local.date()
 
 
 class Stock(_Model):

@@ -141,6 +141,11 @@ def silent(order: Order, shipment: Shipment, actor: str, at: datetime, after: ti
                   history=(_delay_event(shipment, delay, actor),))
 
 
+def late_on_leaving(shipment: Shipment, tracking: Tracking, actor: str, at: datetime) -> tuple[Tracking, list[HistoryEvent]]:
+    """A shipment that leaves with an ETA already past its promised day is delayed from the start."""
+    return _delays(shipment, tracking, P.SHIPPED, [], actor, at)
+
+
 def _heard(tracking: Tracking, event: TrackingEvent) -> Tracking:
     return tracking.model_copy(update={"status": event.status, "at": event.at, "place": event.place or tracking.place})
 

@@ -5,7 +5,7 @@ events for a number no shipment has yet wait for it."""
 from __future__ import annotations
 
 import json
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
 
 from hypothesis import given, settings, strategies as st
@@ -223,3 +223,27 @@ def test_a_shipment_no_carrier_reports_on_is_fetched_again_then_called_delayed_o
     store, order_id = _shipped(update, shipped_at=NOW - timedelta(days=5))
     assert sweep_silent([order_id], store, lambda shipment: [update], timedelta(days=3), NOW) == 0
     assert store.order(order_id).shipments[0].status == "delivered"
+
+
+def test_a_shipment_that_leaves_after_its_promise_allows_is_delayed_from_the_start():
+    update = DELIVERED_SEQUENCES["easypost"]
+    store, order_id = _shipped(update, shipped_at=NOW + timedelta(days=12))  # long after its ship-by day
+    shipment = store.order(order_id).shipments[0]
+    assert shipment.tracking.eta > shipment.promised_by
+    assert shipment.tracking.delay.reason == "late" and shipment.tracking.delays_raised == 1
+    assert [event.alert for event in store.order(order_id).history if event.delay] == ["shipment_delayed"]
+
+
+def test_after_the_locations_cut_off_the_promise_counts_from_the_next_working_day():
+    tuesday_morning, tuesday_evening = datetime(2026, 11, 24, 9, tzinfo=UTC), datetime(2026, 11, 24, 17, tzinfo=UTC)
+    promised = []
+    for placed in (tuesday_morning, tuesday_evening):
+        store = MemoryStore([RENO.model_copy(update={"ship_cutoff": time(15)})],
+                            levels={("MUG", "wh-reno"): Level(on_hand=10)})
+        order = _order(store)
+        allocate(order.order_id, store, placed)
+        [shipment] = store.order(order.order_id).shipments
+        promised.append((shipment.ship_by, shipment.promised_by))
+    (early_ship_by, early_promise), (late_ship_by, late_promise) = promised
+    assert early_ship_by == date(2026, 11, 26) and late_ship_by == date(2026, 11, 27)
+    assert late_promise > early_promise
