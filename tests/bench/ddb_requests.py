@@ -12,6 +12,7 @@ import boto3
 from moto import mock_aws
 
 from infra.local.invoke import LocalLambda
+from infra.local.moto_transactions import roll_back_touched_items_only
 from infra.local.resources import LocalResources
 from infra.local.seed import seed_demo_data
 from infra.local.seed import webhook_secret
@@ -30,6 +31,7 @@ HISTORY = ("in_transit", "in_transit", "out_for_delivery", "delivered")
 
 def figures(template_path) -> list[Figure]:
     calls: Counter = Counter()
+    roll_back_touched_items_only()  # otherwise moto copies whole tables for each item of a transaction
     with mock_aws():
         # Clients copy their session's event hooks when created, so register before the handler loads.
         boto3.setup_default_session(region_name="us-east-1")
