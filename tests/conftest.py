@@ -8,7 +8,7 @@ os.environ.update(
     AWS_SECURITY_TOKEN="testing",
     AWS_SESSION_TOKEN="testing",
     AWS_DEFAULT_REGION="us-east-1",
-    # DynamoDB stream reads under in-process moto need this (DESIGN.md §14).
+    # DynamoDB stream reads under in-process moto fail (DescribeStream: Not yet implemented) without this.
     AWS_ACCOUNT_ID_ENDPOINT_MODE="disabled",
     POWERTOOLS_METRICS_NAMESPACE="OMS",
 )

@@ -25,7 +25,7 @@ class NoManagedPolicies:
 
 
 def with_placeholder_code(body: dict) -> dict:
-    """SAM wants deployable code locations; an s3:// placeholder keeps it offline (DESIGN.md §14)."""
+    """SAM wants deployable code locations; an s3:// placeholder keeps it offline ."""
     for resource in body["Resources"].values():
         properties = resource.get("Properties", {})
         for key in ("CodeUri", "ContentUri"):

@@ -1,6 +1,6 @@
 """Calls a template function's handler in this process, the way Lambda calls it.
 
-moto cannot run Lambda code without docker (DESIGN.md §14), so the local stack loads
+moto cannot run Lambda code without docker (and there is none here), so the local stack loads
 each handler module itself and passes it an event and a context like Lambda's.
 """
 

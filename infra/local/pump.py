@@ -1,6 +1,6 @@
 """The local event-source mappings: every DynamoDB-stream and SQS event of template.yaml.
 
-moto's own event source mappings cannot run our handlers (DESIGN.md §14), so one
+moto's own event source mappings cannot run our handlers (they need docker), so one
 thread per event source polls moto and calls the handler in this process. Usage:
 
     pump = Pump(template, intrinsics, endpoint_url).start()
