@@ -17,7 +17,7 @@ from aws_lambda_powertools.logging import correlation_paths
 from botocore.exceptions import BotoCoreError, ClientError
 from chalice import Response
 
-from oms.carriers import PROVIDERS, CarrierPayloadError, SignedRequest, adapter
+from oms.carriers import CHECKED_ON_RECEIPT, PROVIDERS, CarrierPayloadError, SignedRequest, adapter
 from oms.json_body import parse_json_object
 from oms.settings import CarrierWebhookSettings
 from oms_http import Api, Problem, signing_secrets
@@ -33,12 +33,12 @@ def carrier_events(provider: str) -> Response:
         raise Problem(404, f"no carrier provider {provider}; one of {', '.join(sorted(PROVIDERS))}")
     request = app.current_request
     pushed = SignedRequest(body=request.raw_body or b"", headers={k.lower(): v for k, v in (request.headers or {}).items()},
-                           query=dict(request.query_params or {}), url=_url(request))
+                           query=dict(request.query_params or {}))
     if not adapter(provider).verify(signing_secrets(f"{settings.carrier_secrets_path}/{provider}"), pushed):
         logger.info("carrier webhook refused", extra={"provider": provider})
         raise Problem(401, f"not signed by {provider}")
     payload = parse_json_object(pushed.body)  # a body that is not JSON is the sender's to fix, not a retry's
-    if getattr(adapter(provider), "CHECKED_ON_RECEIPT", False):
+    if provider in CHECKED_ON_RECEIPT:
         try:
             adapter(provider).to_tracking_updates(payload)
         except CarrierPayloadError as error:
@@ -50,11 +50,6 @@ def carrier_events(provider: str) -> Response:
         logger.error("could not queue a carrier event", extra={"provider": provider, "error": type(error).__name__})
         raise Problem(503, "the event could not be queued; send it again") from None
     return Response(body={"queued": True}, status_code=202)
-
-
-def _url(request) -> str:
-    headers = request.headers or {}
-    return f"https://{headers.get('host', '')}{request.context.get('path', '')}"
 
 
 @functools.cache

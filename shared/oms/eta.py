@@ -16,6 +16,7 @@ records when it left, not its location's calendar day.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
 from datetime import date, datetime
 
 from oms.carriers import carrier_slug
@@ -63,19 +64,16 @@ def lane_of(order: Order, shipment: Shipment, carrier: str | None, service: str 
                 shipment.origin, destination)
 
 
-def lanes_to_read(order: Order, shipment: Shipment, carrier: str, service: str | None) -> list[LaneKey]:
-    lane = lane_of(order, shipment, carrier, service)
-    return lane_keys(lane) if lane else []
-
-
 def on_leaving(order: Order, shipment: Shipment, carrier: str, service: str | None, shipped_on: date,
-               histograms: dict[LaneKey, dict]) -> Tracking:
-    """The shipment's tracking as it leaves: its ETA from the lane's history, or the starting table."""
+               histograms: Callable[[list[LaneKey]], Mapping[LaneKey, Mapping[str, int]]]) -> Tracking:
+    """The shipment's tracking as it leaves: its ETA from the lane's history (`histograms` reads
+    the stored counts of the lanes it is given), or the starting table."""
     lane = lane_of(order, shipment, carrier, service)
     if lane is None:
         return shipment.tracking
-    guess = estimate(shipped_on, lane, {key: LaneCounts.from_item_attributes(counts)
-                                        for key, counts in histograms.items()}, CALENDAR)
+    stored = histograms(lane_keys(lane))
+    guess = estimate(shipped_on, lane, {key: LaneCounts.from_item_attributes(counts) for key, counts in stored.items()},
+                     CALENDAR)
     return shipment.tracking.model_copy(update={"eta": guess.p50, "eta_latest": guess.p90,
                                                 "eta_source": str(guess.source)})
 

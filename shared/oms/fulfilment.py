@@ -163,9 +163,7 @@ def _order_after(order: Order, moved: Shipment, asked: _Asked) -> OrderStatus | 
 def _move(order: Order, shipment: Shipment, asked: _Asked, at: datetime, store: Store) -> ShipmentMove:
     if asked.to != ShipmentStatus.SHIPPED:
         return ShipmentMove(shipment, asked.to)
-    lanes = eta.lanes_to_read(order, shipment, asked.carrier, asked.service)
-    tracking = eta.on_leaving(order, shipment, asked.carrier, asked.service, at.date(),
-                              store.transit_histograms(lanes) if lanes else {})
+    tracking = eta.on_leaving(order, shipment, asked.carrier, asked.service, at.date(), store.transit_histograms)
     return ShipmentMove(shipment, asked.to, carrier=asked.carrier, tracking_number=asked.tracking_number,
                         shipped_at=at, service=asked.service, tracking=tracking.model_copy(update={"heard_at": at}))
 

@@ -51,8 +51,8 @@ _SHIPMENT_NOTICES = {
     ShipmentStatus.DELIVERED: NoticeKind.DELIVERED,
 }
 _CONFIRMING = frozenset({OrderStatus.RECEIVED, OrderStatus.ON_HOLD})
-_WITH_ETA = frozenset({"confirmed", "shipped", "delayed"})
-_WITH_TRACKING = frozenset({"shipped", "out_for_delivery", "delayed"})
+_WITH_ETA = frozenset({NoticeKind.CONFIRMED, NoticeKind.SHIPPED, NoticeKind.DELAYED})
+_WITH_TRACKING = frozenset({NoticeKind.SHIPPED, NoticeKind.OUT_FOR_DELIVERY, NoticeKind.DELAYED})
 
 
 @dataclass(frozen=True)

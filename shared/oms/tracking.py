@@ -22,7 +22,6 @@ follows from all its shipments.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from oms import eta
@@ -66,14 +65,6 @@ DELAY_OF = {
 DELAY_ALERT = "shipment_delayed"
 # On its way to the customer: what the carrier should keep reporting on.
 IN_FLIGHT = frozenset({P.SHIPPED, P.IN_TRANSIT, P.OUT_FOR_DELIVERY, P.EXCEPTION})
-
-
-@dataclass(frozen=True)
-class Applied:
-    """What the events did: the shipment as it now is, and the change committing it."""
-
-    shipment: Shipment
-    change: Change
 
 
 def apply(order: Order, shipment: Shipment, update: TrackingUpdate, actor: str, at: datetime) -> Change | None:

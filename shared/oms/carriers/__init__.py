@@ -22,8 +22,8 @@ from pydantic import BaseModel, ConfigDict
 
 from oms.models import Place, Text, TrackingEvent, TrackingStatus, UtcTime
 
-__all__ = ["PROVIDERS", "CarrierPayloadError", "Place", "SignedRequest", "TrackingEvent", "TrackingStatus",
-           "TrackingUpdate", "adapter", "carrier_slug", "normal_tracking_number"]
+__all__ = ["CHECKED_ON_RECEIPT", "PROVIDERS", "CarrierPayloadError", "Place", "SignedRequest", "TrackingEvent",
+           "TrackingStatus", "TrackingUpdate", "adapter", "carrier_slug", "normal_tracking_number"]
 
 
 class CarrierPayloadError(ValueError):
@@ -51,12 +51,11 @@ class TrackingUpdate(_Model):
 
 class SignedRequest(_Model):
     """A push as it reached us: the raw body (signatures are over bytes, not re-serialised JSON),
-    headers with lower-case names, the query string's parameters and the URL it was sent to."""
+    headers with lower-case names, and the query string's parameters."""
 
     body: bytes
     headers: dict[str, str] = {}
     query: dict[str, str] = {}
-    url: str = ""
 
 
 def normal_tracking_number(number: str) -> str:
@@ -66,6 +65,9 @@ def normal_tracking_number(number: str) -> str:
 
 # Providers that post to POST /carriers/{provider}/events. A module's name cannot begin with a digit.
 PROVIDERS: frozenset[str] = frozenset({"easypost", "aftership", "shippo", "17track", "ups", "generic"})
+# Our own format is read on receipt, so its sender is told at once what is wrong (422); a
+# provider's push we cannot read is ours to mend, and waits in the dead-letter queue.
+CHECKED_ON_RECEIPT: frozenset[str] = frozenset({"generic"})
 _MODULES = {"17track": "seventeen_track"}
 
 

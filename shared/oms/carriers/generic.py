@@ -27,9 +27,6 @@ from oms.models import CountryCode, Text, field_errors
 
 PROVIDER = "generic"
 _HEADER = signing.HEADER.lower()
-# Ours, so its sender is told at once what is wrong (422), where a provider's push that we
-# cannot read is ours to mend and waits in the dead-letter queue.
-CHECKED_ON_RECEIPT = True
 
 
 class _Model(BaseModel):

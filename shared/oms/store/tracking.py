@@ -71,16 +71,16 @@ class TrackingStore:
     def histograms(self, lanes: Iterable[tuple[str, ...]]) -> dict[tuple[str, ...], dict[str, int]]:
         """Each lane's counts of transit days as stored (`d<n>`, `w<weekday>d<n>` → deliveries), for
         the lanes that have any."""
-        wanted = {json.dumps(keys.transit(lane), sort_keys=True): lane for lane in lanes}
+        wanted = {_pair(keys.transit(lane)): lane for lane in lanes}
         if not wanted:
             return {}
-        request = {self._orders: {"Keys": [json.loads(key) for key in wanted]}}
+        request = {self._orders: {"Keys": [keys.key(pk, sk) for pk, sk in wanted]}}
         found: dict[tuple[str, ...], dict[str, int]] = {}
         while request:
             response = self._client.batch_get_item(RequestItems=request)
             for item in response["Responses"].get(self._orders, []):
-                lane = wanted[json.dumps({"pk": item["pk"], "sk": item["sk"]}, sort_keys=True)]
-                found[lane] = {name: int(value["N"]) for name, value in item.items() if _BUCKET.fullmatch(name)}
+                found[wanted[_pair(item)]] = {name: int(value["N"]) for name, value in item.items()
+                                              if _BUCKET.fullmatch(name)}
             request = response.get("UnprocessedKeys") or {}
         return found
 
@@ -100,3 +100,7 @@ class TrackingStore:
                     break
                 request["ExclusiveStartKey"] = page["LastEvaluatedKey"]
         return order_ids
+
+
+def _pair(item: dict[str, dict]) -> tuple[str, str]:
+    return item["pk"]["S"], item["sk"]["S"]
