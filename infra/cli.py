@@ -1,5 +1,6 @@
 """`oms`: the project's command line. `oms local` runs the whole system on this machine;
-`oms notices` prints the customer notices it sends; `oms keys` manages a stage's API keys;
+`oms notices` prints the customer notices it sends; `oms chat` talks to its assistant as a customer;
+`oms keys` manages a stage's API keys;
 `oms import` loads a retailer's legacy orders."""
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ if TYPE_CHECKING:
 
 
 def _local(arguments: argparse.Namespace) -> int:
-    from infra.local.seed import ADMIN_KEY, PUSHING_LOCATION, channel_key
+    from infra.local.seed import ADMIN_KEY, CHAT_KEY, PUSHING_LOCATION, channel_key
     from infra.local.stack import LocalStack
 
     stack = LocalStack(Path(arguments.template), port=arguments.port, moto_port=arguments.moto_port,
@@ -39,6 +40,8 @@ OMS local stack
   picks        {PUSHING_LOCATION}'s pick requests are pushed to {stack.receiver.url} and printed here
   carriers     POST {stack.url}/carriers/<provider>/events, signed with local-<provider>-secret
                (easypost aftership shippo 17track ups generic); `oms notices` prints what customers are told
+  chat         POST {stack.url}/webhooks/rest/webhook (Rasa REST channel) and /chat/parse with x-api-key {CHAT_KEY};
+               `oms chat` talks to the assistant in English or Chinese
 
 Try:
   curl -s -X POST {stack.url}/orders -H 'x-api-key: {key}' -H 'content-type: application/json' \\
@@ -51,6 +54,16 @@ ready: serving on {stack.url} (Ctrl-C stops)""",
     )
     signal.sigwait(stop_signals)
     stack.stop()
+    return 0
+
+
+def _chat(arguments: argparse.Namespace) -> int:
+    from infra.chat import ChatClient, converse
+
+    client = ChatClient(arguments.url, arguments.key)
+    print(f"chatting with {arguments.url} as a new customer (Ctrl-D ends); after posting the banner's "
+          "example order, try: where is my order #1001?  (its email: ada@example.com)", flush=True)
+    converse(client, lambda: input("you: "), sys.stdout)
     return 0
 
 
@@ -91,7 +104,8 @@ def _keys(arguments: argparse.Namespace) -> int:
         ssm = boto3.client("ssm")
         match arguments.action:
             case "create":
-                principal = keys.principal_of(arguments.kind, arguments.channel, arguments.location)
+                principal = keys.principal_of(arguments.kind, arguments.channel, arguments.location,
+                                             arguments.shop)
                 _hand_over(keys.create_key(ssm, keys_path, principal))
             case "rotate":
                 old, issued = keys.rotate_key(ssm, keys_path, arguments.reference)
@@ -208,6 +222,13 @@ def _parser() -> argparse.ArgumentParser:
     notices.add_argument("--topic-arn", help="the CustomerNoticesTopicArn output (default: found by name)")
     notices.set_defaults(run=_notices)
 
+    chat = commands.add_parser("chat", help="talk to the stack's chat assistant as a customer (English or Chinese)")
+    chat.add_argument("--url", default=os.environ.get("OMS_API_URL", "http://127.0.0.1:3000"),
+                      help="the API (env OMS_API_URL; default the local stack's)")
+    chat.add_argument("--key", default=os.environ.get("OMS_CHAT_KEY", "local-chat-key"),
+                      help="the shop's publishable chat key (env OMS_CHAT_KEY; default the local one)")
+    chat.set_defaults(run=_chat)
+
     keys = commands.add_parser("keys", help="create, rotate, revoke and list a stage's API keys (no deploy needed)",
                                description="AWS credentials, region and endpoint (AWS_ENDPOINT_URL) come from "
                                            "the environment, as for any AWS tool.")
@@ -216,9 +237,10 @@ def _parser() -> argparse.ArgumentParser:
                        help="whose keys: /oms/<stage>/api-keys (env OMS_STAGE; default dev)")
     actions = keys.add_subparsers(dest="action", required=True)
     create = actions.add_parser("create", parents=[stage], help="issue a new key; prints it once")
-    create.add_argument("--kind", required=True, help="channel, location or admin")
+    create.add_argument("--kind", required=True, help="channel, location, admin or chat")
     create.add_argument("--channel", help="the channel a channel key speaks for, e.g. shopify")
     create.add_argument("--location", help="the location a location key speaks for, e.g. store-sf")
+    create.add_argument("--shop", help="the shop a chat key names (publishable: it goes in the chat widget)")
     rotate = actions.add_parser("rotate", parents=[stage],
                                 help="issue a new key for the same principal; the old one stays valid")
     rotate.add_argument("reference", metavar="KEY_OR_DIGEST", help="the old key, its digest or a unique digest prefix")

@@ -78,9 +78,10 @@ def new_key() -> str:
     return KEY_PREFIX + secrets.token_urlsafe(32)
 
 
-def principal_of(kind: str, channel: str | None = None, location: str | None = None) -> Principal:
+def principal_of(kind: str, channel: str | None = None, location: str | None = None,
+                 shop: str | None = None) -> Principal:
     try:
-        return Principal.model_validate({"kind": kind, "channel": channel, "location_id": location})
+        return Principal.model_validate({"kind": kind, "channel": channel, "location_id": location, "shop": shop})
     except ValidationError as error:
         raise KeyCommandError(f"invalid principal: {_one_line(error)}") from None
 

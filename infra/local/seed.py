@@ -18,6 +18,8 @@ from oms.store.inventory import InventoryStore
 
 DEMO_DATA = Path(__file__).with_name("demo_data.json")
 ADMIN_KEY = "local-admin-key"
+CHAT_KEY = "local-chat-key"  # a shop's publishable chat key
+CHAT_SHOP = "demo"
 # The demo location whose picks are pushed to the local pick receiver; the others pull theirs.
 PUSHING_LOCATION = "wh-reno"
 
@@ -33,6 +35,7 @@ def location_key(location_id: str) -> str:
 def local_credentials() -> dict[str, Principal]:
     credentials = {channel_key(channel): Principal(kind="channel", channel=channel) for channel in CHANNELS}
     credentials[ADMIN_KEY] = Principal(kind="admin")
+    credentials[CHAT_KEY] = Principal(kind="chat", shop=CHAT_SHOP)
     for location in json.loads(DEMO_DATA.read_text())["locations"]:
         credentials[location_key(location["location_id"])] = Principal(kind="location",
                                                                         location_id=location["location_id"])

@@ -39,6 +39,8 @@ ROUTES: dict[tuple[str, str], frozenset[Kind]] = {
     ("POST", "/shipments/{shipment_id}/pick"): frozenset({"location"}),
     ("POST", "/shipments/{shipment_id}/ship"): frozenset({"location"}),
     ("POST", "/shipments/{shipment_id}/reject"): frozenset({"location"}),
+    ("POST", "/chat/parse"): frozenset({"chat"}),
+    ("POST", "/webhooks/rest/webhook"): frozenset({"chat"}),
 }
 
 

@@ -44,3 +44,20 @@ def availability(sku: str, stock: list[Stock], locations: list[Location], channe
             can_ship=location.can_ship, can_pickup=location.can_pickup,
         ))
     return Availability(sku=sku, channel=channel, available=sum(row.available for row in rows), locations=tuple(rows))
+
+
+def pickup_stores(available: Availability, locations: list[Location], near: tuple[float, float] | None,
+                  ) -> list[tuple[LocationAvailability, float | None]]:
+    """Where the SKU can be collected today: stores that hand over the counter and have some,
+    nearest first when we know where the customer is (km), else by name."""
+    from oms.sourcing import haversine_km
+
+    where = {location.location_id: location for location in locations}
+    stores = [row for row in available.locations if row.can_pickup and row.available > 0 and row.location_id in where]
+
+    def distance(row: LocationAvailability) -> float | None:
+        place = where[row.location_id]
+        return haversine_km(*near, float(place.latitude), float(place.longitude)) if near else None
+
+    ranked = [(row, distance(row)) for row in stores]
+    return sorted(ranked, key=lambda pair: (pair[1] if pair[1] is not None else 0.0, pair[0].name))

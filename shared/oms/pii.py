@@ -97,6 +97,11 @@ class CustomerHashes:
     def phone(self, phone: str) -> str:
         return self._digest("phone", phone.strip())
 
+    def conversation(self, statement: str) -> str:
+        """Signs what a chat conversation was verified for (oms.verification): keyed like the
+        hashes, so only the stage's functions can sign or check it."""
+        return self._digest("conversation", statement)
+
     def address(self, line1: str, postal_code: str | None, country: str) -> str:
         """Of the street address, as a blocklist names one: case and spacing do not count."""
         parts = (" ".join(line1.lower().split()), "".join((postal_code or "").lower().split()), country.upper())
@@ -152,6 +157,12 @@ class PiiVault:
 
     def email_hash(self, email: str) -> str:
         return self._hashes.email(email)
+
+    def phone_hash(self, phone: str) -> str:
+        return self._hashes.phone(phone)
+
+    def conversation_signature(self, statement: str) -> str:
+        return self._hashes.conversation(statement)
 
     def address_hash(self, line1: str, postal_code: str | None, country: str) -> str:
         return self._hashes.address(line1, postal_code, country)

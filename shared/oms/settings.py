@@ -107,3 +107,14 @@ class NoticeEmailSettings(_Settings):
 class TrackingSweepSettings(TablesSettings):
     carrier_credentials: str = Field(alias="OMS_CARRIER_CREDENTIALS", min_length=1)
     silent_after_days: int = Field(alias="OMS_SILENT_AFTER_DAYS", ge=1)
+
+
+class ChatSettings(ServiceSettings):
+    """The chat assistant: orders and stock to answer from, what it needs to act (the PII key to
+    seal a new address, the return rules), its own table and the ops topic for handoffs."""
+
+    chat_table: str = Field(alias="OMS_CHAT_TABLE", min_length=1)
+    ops_topic: str = Field(alias="OMS_OPS_TOPIC", min_length=1)
+    # Turns per minute one conversation, and one shop's key, may take.
+    turns_per_sender: int = Field(alias="OMS_CHAT_TURNS_PER_SENDER", default=20, ge=1)
+    turns_per_key: int = Field(alias="OMS_CHAT_TURNS_PER_KEY", default=600, ge=1)

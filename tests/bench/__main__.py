@@ -14,6 +14,7 @@ for variable in ("AWS_ENDPOINT_URL", "AWS_PROFILE", "AWS_SESSION_TOKEN"):
 
 from tests.bench import (
     adapters,
+    chat,
     cold_start,
     ddb_requests,
     eta_quality,
@@ -40,6 +41,7 @@ def main() -> None:
         *pick_latency.figures(),
         *tracking_throughput.figures(),
         *import_throughput.figures(),
+        *chat.figures(),
     ]
     width = max(len(figure.name) for figure in figures)
     for figure in figures:

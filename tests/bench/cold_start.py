@@ -37,8 +37,8 @@ print(time.perf_counter() - started)
 """
 
 _HANDLER = """
-import importlib.util, sys, time
-sys.path[0:0] = [sys.argv[1]]
+import importlib.util, os, sys, time
+sys.path[0:0] = sys.argv[1].split(os.pathsep)
 started = time.perf_counter()
 spec = importlib.util.spec_from_file_location("handler_under_test", sys.argv[2])
 module = importlib.util.module_from_spec(spec)
@@ -62,12 +62,13 @@ def _seconds(code: str, environment: dict[str, str], *arguments: str) -> float:
     return float(result.stdout.strip().splitlines()[-1])
 
 
-def build_layer() -> Path:
-    """The OmsLayer, built by its own Makefile for this machine's platform and Python."""
-    artifacts = ROOT / "build" / "bench-layer"
+def build_layer(source: str = "shared", layer: str = "OmsLayer", artifacts_name: str = "bench-layer") -> Path:
+    """A layer (the OmsLayer by default), built by its own Makefile for this machine's platform
+    and Python."""
+    artifacts = ROOT / "build" / artifacts_name
     shutil.rmtree(artifacts, ignore_errors=True)
     subprocess.run(
-        ["make", "--silent", "-C", str(ROOT / "shared"), "build-OmsLayer", f"ARTIFACTS_DIR={artifacts}",
+        ["make", "--silent", "-C", str(ROOT / source), f"build-{layer}", f"ARTIFACTS_DIR={artifacts}",
          f"PYTHON={sys.executable}", f"PLATFORM=manylinux2014_{platform.machine()}",
          f"PYTHON_VERSION={sys.version_info.major}.{sys.version_info.minor}"],
         check=True, capture_output=True,
@@ -75,14 +76,16 @@ def build_layer() -> Path:
     return artifacts / "python"
 
 
-def measure(layer: Path, function_id: str) -> tuple[float, float]:
-    """Median seconds of the baseline and of the handler's cold start."""
+def measure(layers: Path | list[Path], function_id: str) -> tuple[float, float]:
+    """Median seconds of the baseline (from the OmsLayer, the first) and of the handler's cold
+    start (from all of the function's layers)."""
+    layers = [layers] if isinstance(layers, Path) else layers
     function = Template(ROOT / "template.yaml").function(function_id)
     environment = _environment(function_id)
     baseline, handler = [], []
     for _ in range(SAMPLES):
-        baseline.append(_seconds(_BASELINE, environment, str(layer)))
-        handler.append(_seconds(_HANDLER, environment, str(layer), str(function.module_file)))
+        baseline.append(_seconds(_BASELINE, environment, str(layers[0])))
+        handler.append(_seconds(_HANDLER, environment, os.pathsep.join(map(str, layers)), str(function.module_file)))
     return statistics.median(baseline), statistics.median(handler)
 
 

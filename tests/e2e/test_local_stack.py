@@ -197,3 +197,24 @@ def test_an_operator_erases_a_customer_from_the_command_line(local_stack, capsys
     assert email not in printed.lower() and "E***@example.com" in printed
     order = local_stack.request("GET", f"/orders/{created.body['order_id']}", api_key=WEB_KEY).body
     assert order["customer"] is None
+
+
+def test_a_customer_chats_about_their_order_as_oms_chat_does(local_stack):
+    from infra.chat import ChatClient
+
+    payload = unique_order_payload(channel_order_number=f"#{time.time_ns() % 10**8}")
+    local_stack.request("POST", "/orders", payload, api_key=WEB_KEY)
+    customer = ChatClient(local_stack.url, "local-chat-key")
+
+    asked = customer.send(f"where is my order {payload['channel_order_number']}")
+    told = customer.send(payload["customer"]["email"])
+    zh = ChatClient(local_stack.url, "local-chat-key").send("你好")
+    parsed = local_stack.request("POST", "/chat/parse", {"text": "我的订单1001到哪了"}, api_key="local-chat-key")
+
+    assert "email" in asked[0]["text"]
+    assert payload["channel_order_number"] in told[0]["text"]
+    assert "您好" in zh[0]["text"]
+    assert parsed.status == 200 and parsed.body["intent"]["name"] == "track_order"
+    assert {"entity": "order_ref", "value": "1001"}.items() <= parsed.body["entities"][0].items()
+    assert local_stack.request("POST", "/webhooks/rest/webhook", {"sender": customer.sender, "message": "hi"},
+                               api_key=WEB_KEY).status == 403

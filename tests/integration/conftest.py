@@ -68,6 +68,15 @@ class Deployed:
                         if event_filter.matches(patterns, r)]
         return {"Records": records}
 
+    def inbox(self, topic_id: str, name: str, **attributes: str) -> str:
+        """A queue subscribed to the topic (raw delivery), as a subscriber of it would read it."""
+        sqs = self.client("sqs")
+        queue = sqs.create_queue(QueueName=name)["QueueUrl"]
+        arn = sqs.get_queue_attributes(QueueUrl=queue, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
+        self.client("sns").subscribe(TopicArn=self.name_of(topic_id), Protocol="sqs", Endpoint=arn,
+                                     Attributes={"RawMessageDelivery": "true", **attributes})
+        return queue
+
     def items(self, table_id: str) -> list[dict]:
         pages = self.client("dynamodb").get_paginator("scan").paginate(TableName=self.name_of(table_id))
         return [item for page in pages for item in page["Items"]]

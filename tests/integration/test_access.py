@@ -11,13 +11,13 @@ import json
 import pytest
 
 from infra.local.gateway import LocalGateway
-from infra.local.seed import ADMIN_KEY, channel_key
+from infra.local.seed import ADMIN_KEY, CHAT_KEY, channel_key
 from oms.access import ROUTES, SIGNED_BY_SENDER
 from tests.factories import unique_order_payload
 
 LOCATION_KEY = "local-store-sf-key"
 OTHER_LOCATION_KEY = "local-store-nyc-key"
-KEY_OF_KIND = {"channel": channel_key("web"), "admin": ADMIN_KEY, "location": LOCATION_KEY}
+KEY_OF_KIND = {"channel": channel_key("web"), "admin": ADMIN_KEY, "location": LOCATION_KEY, "chat": CHAT_KEY}
 # Another principal of the same kind, for routes that scope within it.
 OTHER_OF_KIND = {"channel": channel_key("shopify"), "location": OTHER_LOCATION_KEY}
 
@@ -64,7 +64,7 @@ def test_every_template_route_declares_who_may_call_it(gateway):
 def test_a_route_signed_by_its_sender_admits_no_one_unsigned_key_or_not(gateway):
     for method, resource in SIGNED_BY_SENDER:
         path = resource.format(provider="easypost")
-        for key in (None, ADMIN_KEY, channel_key("web"), LOCATION_KEY):
+        for key in (None, ADMIN_KEY, channel_key("web"), LOCATION_KEY, CHAT_KEY):
             assert call(gateway, method, path, key, {"object": "Event"})[0] == 401, (resource, key)
 
 

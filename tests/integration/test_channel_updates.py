@@ -168,11 +168,7 @@ def test_the_canonical_route_keeps_its_conflict(deployed):
 
 
 def test_an_alert_recorded_in_an_order_is_raised_to_operations(deployed, tables):
-    sqs, sns = deployed.client("sqs"), deployed.client("sns")
-    inbox = sqs.create_queue(QueueName="on-call")["QueueUrl"]
-    arn = sqs.get_queue_attributes(QueueUrl=inbox, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
-    sns.subscribe(TopicArn=deployed.name_of("OpsTopic"), Protocol="sqs", Endpoint=arn,
-                  Attributes={"RawMessageDelivery": "true"})
+    sqs, inbox = deployed.client("sqs"), deployed.inbox("OpsTopic", "on-call")
     test_a_cancellation_after_the_parcel_left_is_recorded_for_operations(deployed, tables)
 
     relay = deployed.function("AlertFunction")

@@ -230,11 +230,8 @@ def test_a_request_repeated_with_its_idempotency_key_is_done_once(deployed, tabl
 
 
 def test_a_refund_due_is_published_for_the_channels_integration(deployed):
-    sqs, sns = deployed.client("sqs"), deployed.client("sns")
-    inbox = sqs.create_queue(QueueName="refund-integration")["QueueUrl"]
-    inbox_arn = sqs.get_queue_attributes(QueueUrl=inbox, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
-    sns.subscribe(TopicArn=deployed.name_of("RefundRequestsTopic"), Protocol="sqs", Endpoint=inbox_arn,
-                  Attributes={"RawMessageDelivery": "true", "FilterPolicy": '{"channel": ["web"]}'})
+    sqs = deployed.client("sqs")
+    inbox = deployed.inbox("RefundRequestsTopic", "refund-integration", FilterPolicy='{"channel": ["web"]}')
     order_id = place(deployed)
     refund = cancel(deployed, order_id)[1]["refund"]
 

@@ -155,7 +155,7 @@ def test_the_list_shows_digest_prefixes_principals_and_creation_times_never_keys
 @pytest.mark.parametrize(
     ("argv", "message"),
     [
-        (["create", "--kind", "root"], "--kind: Input should be 'channel', 'location' or 'admin'"),
+        (["create", "--kind", "root"], "--kind: Input should be 'channel', 'location', 'admin' or 'chat'"),
         (["create", "--kind", "channel", "--channel", "ebay"], "--channel: Input should be 'web', "),
         (["create", "--kind", "channel"], "a channel principal names its channel"),
         (["create", "--kind", "location", "--location", "Store SF"], "--location: String should match"),

@@ -41,11 +41,7 @@ class Stack:
                         for f in deployed.template.functions()}
         self.pump = Pump(deployed.template, deployed.intrinsics, lambdas=self.lambdas, poll_interval=0.02).start()
         self.gateway = LocalGateway(deployed.template, deployed.intrinsics, log=lambda *args, **kwargs: None)
-        sqs, sns = deployed.client("sqs"), deployed.client("sns")
-        self.notices_queue = sqs.create_queue(QueueName="notices-seen")["QueueUrl"]
-        arn = sqs.get_queue_attributes(QueueUrl=self.notices_queue, AttributeNames=["QueueArn"])["Attributes"]
-        sns.subscribe(TopicArn=deployed.intrinsics.resolve({"Ref": "CustomerNoticesTopic"}), Protocol="sqs",
-                      Endpoint=arn["QueueArn"], Attributes={"RawMessageDelivery": "true"})
+        self.notices_queue = deployed.inbox("CustomerNoticesTopic", "notices-seen")
 
     def allocated_order(self) -> tuple[str, str, str]:
         """An order sourced to a location: its id, its shipment's and that location's."""

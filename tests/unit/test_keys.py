@@ -47,6 +47,7 @@ def test_a_new_key_is_long_random_and_recognisable():
         ({"kind": "channel", "channel": "shopify"}, Principal(kind="channel", channel="shopify")),
         ({"kind": "location", "location": "store-sf"}, Principal(kind="location", location_id="store-sf")),
         ({"kind": "admin"}, Principal(kind="admin")),
+        ({"kind": "chat", "shop": "demo"}, Principal(kind="chat", shop="demo")),
     ],
 )
 def test_the_options_name_a_principal(options, principal):
@@ -56,7 +57,8 @@ def test_the_options_name_a_principal(options, principal):
 @pytest.mark.parametrize(
     ("options", "message"),
     [
-        ({"kind": "root"}, r"^invalid principal: --kind: Input should be 'channel', 'location' or 'admin'$"),
+        ({"kind": "root"}, r"^invalid principal: --kind: Input should be 'channel', 'location', 'admin' or 'chat'$"),
+        ({"kind": "chat"}, r"^invalid principal: a chat principal names its shop, and only it does$"),
         ({"kind": "channel", "channel": "ebay"}, r"^invalid principal: --channel: Input should be 'web', .*'pos'$"),
         ({"kind": "channel"}, r"^invalid principal: a channel principal names its channel, and only it does$"),
         ({"kind": "admin", "channel": "web"}, r"^invalid principal: a channel principal names its channel"),

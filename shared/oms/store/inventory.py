@@ -151,7 +151,7 @@ class InventoryStore:
             movement = Movement(sku, location_id, MovementKind.COUNT, on_hand=counted,
                                 reason=reason or "stock set by a count")
             try:
-                self._transact([self._catalogue_put(sku), {"Update": update},
+                self._transact([*self._catalogue_puts(sku), {"Update": update},
                                 *([movement_put(self._table, movement, _now(), actor)] if counted else [])])
             except self._client.exceptions.TransactionCanceledException:
                 continue
@@ -201,7 +201,7 @@ class InventoryStore:
         }
         movement = Movement(sku, location_id, MovementKind.RECEIVE, on_hand=quantity, reference=reference,
                             reason="received")
-        self._transact([self._catalogue_put(sku), {"Update": update},
+        self._transact([*self._catalogue_puts(sku), {"Update": update},
                         movement_put(self._table, movement, _now(), actor)])
         return self.stock_at(sku, location_id)
 
@@ -219,8 +219,22 @@ class InventoryStore:
         cursor = page.get("LastEvaluatedKey")
         return records, base64.urlsafe_b64encode(json.dumps(cursor).encode()).decode() if cursor else None
 
-    def _catalogue_put(self, sku: str) -> dict:
-        return {"Put": {"TableName": self._table, "Item": {**keys.catalogue(sku), "sku": {"S": sku}}}}
+    def catalogue(self) -> list[str]:
+        """Every SKU any location has stocked, in order: the catalogue's listing, read whole."""
+        request = {"TableName": self._table, "KeyConditionExpression": "pk = :pk",
+                   "ExpressionAttributeValues": {":pk": {"S": keys.CATALOGUE}}, "ProjectionExpression": "sku"}
+        skus = []
+        while True:
+            page = self._client.query(**request)
+            skus += [item["sku"]["S"] for item in page["Items"]]
+            if "LastEvaluatedKey" not in page:
+                return skus
+            request["ExclusiveStartKey"] = page["LastEvaluatedKey"]
+
+    def _catalogue_puts(self, sku: str) -> list[dict]:
+        """The SKU is known (its own item, which intake checks) and listed (what chat searches)."""
+        return [{"Put": {"TableName": self._table, "Item": {**item, "sku": {"S": sku}}}}
+                for item in (keys.catalogue(sku), keys.catalogue_listing(sku))]
 
     def _transact(self, items: list[dict]) -> None:
         self._client.transact_write_items(TransactItems=items)

@@ -16,9 +16,15 @@ Orders table, one item collection per order:
   customer_key (ByCustomer), open_pick_key (OpenPicks: a shipment while its location has work to do),
   tracking_key (ByTracking: a shipment by its tracking number)
 
+Chat table:
+    CONVERSATION#<shop>#<digest of the sender id>  STATE   a conversation's state (expires)
+    RATE#<scope>#<window>      RATE                     turns counted in one window (expires)
+    CASE#<case_id>             CASE                     a customer handed to a person
+
 Inventory table:
     SKU#<sku>                  CATALOGUE                the SKU is known
                                LOC#<location_id>        its stock at a location
+    CATALOGUE                  SKU#<sku>                every SKU stocked, listed in one place
     LOCATIONS                  LOC#<location_id>        a location
     CAPACITY#<location_id>     DAY#<yyyy-mm-dd>         units the location committed to pick that day
     MOVES#<sku>#<location_id>  <at>#<rand>              a stock movement, newest last
@@ -35,6 +41,7 @@ Key = dict[str, dict[str, str]]
 HEADER = "ORDER"
 UNIQUE = "CHANNEL_ORDER"
 LOCATIONS = "LOCATIONS"
+CATALOGUE = "CATALOGUE"
 _ORDER = "ORDER#"
 
 
@@ -134,7 +141,11 @@ def transit(lane: tuple[str, ...]) -> Key:
 
 
 def catalogue(sku: str) -> Key:
-    return key(f"SKU#{sku}", "CATALOGUE")
+    return key(f"SKU#{sku}", CATALOGUE)
+
+
+def catalogue_listing(sku: str) -> Key:
+    return key(CATALOGUE, f"SKU#{sku}")
 
 
 def stock(sku: str, location_id: str) -> Key:
@@ -162,3 +173,18 @@ def movements_pk(sku: str, location_id: str) -> str:
 
 def movement(sku: str, location_id: str, at: str) -> Key:
     return key(movements_pk(sku, location_id), f"{at}#{unique_suffix()}")
+
+
+# ---------------------------------------------------------------- Chat table
+
+
+def conversation(shop: str, sender_digest: str) -> Key:
+    return key(f"CONVERSATION#{shop}#{sender_digest}", "STATE")
+
+
+def rate(scope: str, window: int) -> Key:
+    return key(f"RATE#{scope}#{window}", "RATE")
+
+
+def support_case(case_id: str) -> Key:
+    return key(f"CASE#{case_id}", "CASE")

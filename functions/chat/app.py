@@ -1,0 +1,74 @@
+"""The customer chat: Rasa's REST channel (`POST /webhooks/rest/webhook`) and NLU parse
+(`POST /chat/parse`) without a Rasa server. The shop's publishable chat key names the shop; the
+sender id names the conversation, so clients make it random. Turns are rate limited per
+conversation and per key. Nothing a customer writes is logged or kept.
+"""
+
+import os
+
+from aws_lambda_powertools import Logger
+from aws_lambda_powertools.logging import correlation_paths
+from chalice import Response
+from pydantic import BaseModel, ConfigDict, Field
+
+from chatbot.actions.backend import from_environment, use
+from chatbot.assistant import assistant, interpreter
+from oms.settings import ChatSettings
+from oms.store.conversations import ConversationChanged, TooManyTurns, sender_digest
+from oms_http import Api, Problem
+
+settings = ChatSettings.model_validate(dict(os.environ))
+logger = Logger()
+app = Api("oms-chat")
+chat = from_environment()
+use(chat)  # the actions act through this function's stores
+dialogue, understanding = assistant(), interpreter()  # model, domain and actions loaded once, at init
+_LONGEST_MESSAGE = 2000
+
+
+class Parse(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    text: str = Field(max_length=_LONGEST_MESSAGE)
+
+
+class Message(BaseModel):
+    """As Rasa's REST channel takes it; `metadata` is accepted and not used."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    # Unguessable, since it alone names the conversation: the widget makes a random one.
+    sender: str = Field(min_length=16, max_length=128, pattern=r"^[A-Za-z0-9_.:-]+$")
+    message: str = Field(max_length=_LONGEST_MESSAGE)
+    metadata: dict | None = None
+
+
+@app.route("/chat/parse", methods=["POST"])
+def parse() -> Response:
+    return Response(body=understanding.parse(app.body(Parse).text), status_code=200)
+
+
+@app.route("/webhooks/rest/webhook", methods=["POST"])
+def webhook() -> Response:
+    asked, shop = app.body(Message), app.principal.shop
+    conversations = chat.conversations
+    try:
+        conversations.count_turn(f"key:{app.principal.name}", settings.turns_per_key)
+        conversations.count_turn(f"conversation:{shop}:{sender_digest(asked.sender)}", settings.turns_per_sender)
+    except TooManyTurns:
+        raise Problem(429, "too many messages; wait a minute and try again") from None
+    state, version = conversations.load(shop, asked.sender)
+    turn = dialogue.respond(asked.sender, asked.message, state, metadata={"shop": shop})
+    try:
+        conversations.save(shop, asked.sender, turn.state, version)
+    except ConversationChanged:
+        raise Problem(409, "another message of this conversation was answered meanwhile; send it again") from None
+    # Which conversation and what it did, never what was said.
+    logger.info("chat turn", extra={"shop": shop, "conversation": sender_digest(asked.sender)[:16],
+                                    "intent": turn.intent, "actions": turn.actions})
+    return Response(body=turn.replies, status_code=200)
+
+
+@logger.inject_lambda_context(correlation_id_path=correlation_paths.API_GATEWAY_REST, clear_state=True)
+def handler(event: dict, context) -> dict:
+    return app(event, context)
