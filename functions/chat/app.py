@@ -45,18 +45,17 @@ class Message(BaseModel):
 
 @app.route("/chat/parse", methods=["POST"])
 def parse() -> Response:
-    return Response(body=understanding.parse(app.body(Parse).text), status_code=200)
+    text = app.body(Parse).text
+    _count(f"key:{app.principal.name}", settings.turns_per_key)
+    return Response(body=understanding.parse(text), status_code=200)
 
 
 @app.route("/webhooks/rest/webhook", methods=["POST"])
 def webhook() -> Response:
     asked, shop = app.body(Message), app.principal.shop
     conversations = chat.conversations
-    try:
-        conversations.count_turn(f"key:{app.principal.name}", settings.turns_per_key)
-        conversations.count_turn(f"conversation:{shop}:{sender_digest(asked.sender)}", settings.turns_per_sender)
-    except TooManyTurns:
-        raise Problem(429, "too many messages; wait a minute and try again") from None
+    _count(f"key:{app.principal.name}", settings.turns_per_key)
+    _count(f"conversation:{shop}:{sender_digest(asked.sender)}", settings.turns_per_sender)
     state, version = conversations.load(shop, asked.sender)
     turn = dialogue.respond(asked.sender, asked.message, state, metadata={"shop": shop})
     try:
@@ -67,6 +66,13 @@ def webhook() -> Response:
     logger.info("chat turn", extra={"shop": shop, "conversation": sender_digest(asked.sender)[:16],
                                     "intent": turn.intent, "actions": turn.actions})
     return Response(body=turn.replies, status_code=200)
+
+
+def _count(scope: str, limit: int) -> None:
+    try:
+        chat.conversations.count_turn(scope, limit)
+    except TooManyTurns:
+        raise Problem(429, "too many messages; wait a minute and try again") from None
 
 
 @logger.inject_lambda_context(correlation_id_path=correlation_paths.API_GATEWAY_REST, clear_state=True)
