@@ -11,6 +11,7 @@ $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet -e '.[dev,cli]'
 	$(BIN)/pip check
+	$(BIN)/python -m chatbot.build
 	touch $(STAMP)
 
 run: $(STAMP)

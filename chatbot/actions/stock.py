@@ -43,11 +43,10 @@ class ActionCheckStock(Action):
         words = language(tracker)
         skus = _skus(tracker, chat)
         forget = [SlotSet("language", words), SlotSet("product", None), SlotSet("sku", None)]
-        if not skus:
-            asked = tracker.get_slot("product") or tracker.get_slot("sku") or ""
+        if not skus:  # what they typed is not said back: it could be anything
             dispatcher.utter_message(response="utter_stock", summary=(
-                f"抱歉，没有找到“{asked}”这件商品。可以告诉我它的货号（SKU）吗？" if words == "zh" else
-                f"Sorry, I couldn't find {asked or 'that product'}. Could you give me its SKU?"))
+                "抱歉，没有找到这件商品。可以告诉我它的货号（SKU）吗？" if words == "zh" else
+                "Sorry, I couldn't find that product. Could you give me its SKU?"))
             return forget
         locations = chat.tables.locations()
         near = _near(tracker.get_slot("near"), locations)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 from pathlib import Path
 from typing import Any
 
@@ -18,7 +19,10 @@ def compile_domain(source: Path = SOURCE, target: Path = COMPILED) -> Path:
     text = source.read_text(encoding="utf-8")
     domain = yaml.safe_load(text)
     domain["_source_sha256"] = hashlib.sha256(text.encode()).hexdigest()
-    target.write_text(json.dumps(domain, ensure_ascii=False, sort_keys=True), encoding="utf-8")
+    # Whole or not at all: another process (the local stack, a test) may be reading it.
+    partial = target.with_name(f".{target.name}.{os.getpid()}")
+    partial.write_text(json.dumps(domain, ensure_ascii=False, sort_keys=True), encoding="utf-8")
+    os.replace(partial, target)
     return target
 
 

@@ -23,7 +23,8 @@ app = Api("oms-chat")
 chat = from_environment()
 use(chat)  # the actions act through this function's stores
 dialogue, understanding = assistant(), interpreter()  # model, domain and actions loaded once, at init
-_LONGEST_MESSAGE = 2000
+# Longer than anyone types to a shop; the NLU reads the first 2,000 characters.
+_LONGEST_MESSAGE = 10_000
 
 
 class Parse(BaseModel):
