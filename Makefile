@@ -27,4 +27,4 @@ lint: $(STAMP)
 	$(BIN)/pytest tests/test_template.py
 
 clean:
-	rm -rf $(VENV) bench-results.json .pytest_cache
+	rm -rf $(VENV) bench-results.json .pytest_cache chatbot/nlu/model.bin chatbot/dialogue/domain.json

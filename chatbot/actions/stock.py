@@ -74,7 +74,8 @@ def _near(place: str | None, locations: list) -> tuple[float, float] | None:
     """Where the customer is, from a ZIP or a city, in the country the stores are in."""
     if not place or not locations:
         return None
-    country = max({l.country for l in locations}, key=[l.country for l in locations].count)
+    countries = [location.country for location in locations]
+    country = max(set(countries), key=countries.count)
     is_code = any(character.isdigit() for character in place)
     try:
         point = locate(Address(line1="-", city="-" if is_code else place, postal_code=place if is_code else None,

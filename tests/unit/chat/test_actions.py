@@ -160,3 +160,13 @@ def test_handoff_opens_a_case_and_alerts_ops_with_no_words_of_the_customer(execu
     (alert,) = chat.alert.__self__  # the list the alerts went to
     assert alert["alert"] == "chat_handoff" and alert["case_id"] == case_id
     assert "4111" not in json.dumps(alert) and SENDER not in json.dumps(alert)
+
+
+def test_another_conversations_proof_proves_nothing_here(executor, chat, store):
+    order = placed(store, chat)
+    theirs = verification.token(order.order_id, "someone-elses-conversation", NOW + timedelta(minutes=15),
+                                VAULT.conversation_signature)
+
+    answer = run(executor, request("action_order_status", {**verified_slots(order), "verification": theirs}))
+
+    assert [r["response"] for r in answer["responses"]] == ["utter_ask_order_ref"]
