@@ -20,7 +20,7 @@ UTTERED = {"greet": "utter_greet", "goodbye": "utter_goodbye", "thanks": "utter_
            "out_of_scope": "utter_out_of_scope", "nlu_fallback": "utter_out_of_scope",
            "delivery_options": "utter_delivery_options", "payment_options": "utter_payment_options"}
 # Said during a form without answering it: answered, then the form asks again.
-_ASIDES = frozenset(UTTERED)
+_ASIDES = frozenset(UTTERED) - {"goodbye"}
 DEACTIVATE = "action_deactivate_loop"
 
 
@@ -42,6 +42,8 @@ def first_actions(intent: str, slots: dict[str, Any], active_loop: str | None, a
             return [DEACTIVATE, "action_set_task", "verify_form"]
         if intent == "human_handoff":
             return [DEACTIVATE, "action_handoff"]
+        if intent == "goodbye" and not answered_form:
+            return [DEACTIVATE, "utter_goodbye"]
         if intent == "deny" and not answered_form:
             return [DEACTIVATE, "action_not_done"]
         if intent in _ASIDES and not answered_form:

@@ -46,9 +46,10 @@ class Hashers:
 
 
 def normal_order_ref(ref: str) -> str:
-    """Our ids are case-insensitive Crockford base32 after `ord_`; a channel's number as written."""
+    """Our ids are case-insensitive Crockford base32 after `ord_`; a channel's number without its
+    `#` and case, as the order number index keeps it: `#1001` and `1001` are one reference."""
     ref = ref.strip()
-    return "ord_" + ref[4:].upper() if ref.lower().startswith("ord_") else ref
+    return "ord_" + ref[4:].upper() if ref.lower().startswith("ord_") else ref.lstrip("#").strip().upper()
 
 
 def is_our_id(ref: str) -> bool:

@@ -11,7 +11,7 @@ from oms.ids import new_order_id
 from oms.models import CHANNEL_DATA, Location, Order, OrderStatus
 from oms.pii import CustomerHashes, DataKeys, PiiVault
 from oms.policy import ReturnRules
-from oms.verification import ContactFacts
+from oms.verification import ContactFacts, normal_order_ref
 from tests.memory import Level, MemoryStore
 
 NOW = datetime(2026, 11, 30, 12, 0, tzinfo=UTC)
@@ -27,7 +27,7 @@ class Contacts:
         self.facts: dict[str, list[ContactFacts]] = {}
 
     def candidates(self, order_ref: str) -> list[ContactFacts]:
-        return self.facts.get(order_ref, [])
+        return self.facts.get(normal_order_ref(order_ref), [])
 
 
 class Cases:
@@ -66,5 +66,5 @@ def placed(store: MemoryStore, backend: Backend, number: str = "#1001", email: s
         "status": OrderStatus.APPROVED, "created_at": NOW, "updated_at": NOW,
     }, context=CHANNEL_DATA)
     allocate(order_id, store, NOW - timedelta(days=3))
-    backend.contacts.facts[number] = [ContactFacts(order_id, VAULT.email_hash(email), None, ("80202",))]
+    backend.contacts.facts[normal_order_ref(number)] = [ContactFacts(order_id, VAULT.email_hash(email), None, ("80202",))]
     return store.order(order_id)
