@@ -11,7 +11,7 @@ from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from chatbot.actions.backend import Backend
-from chatbot.nlu.text import language_of
+from chatbot.nlu.text import reply_language
 from oms import verification
 from oms.models import Order
 
@@ -23,25 +23,6 @@ def language(tracker: Tracker) -> str:
     if message.get("language") in ("en", "zh"):
         return message["language"]
     return reply_language(message, tracker.get_slot("language"))
-
-
-def reply_language(message: dict, kept: str | None) -> str:
-    """The language of the customer's own words in a parsed message; one without words of its
-    own (an order number, an email, a button, an "ok") keeps the one they were using."""
-    kept = kept if kept in ("en", "zh") else "en"
-    text = message.get("text") or ""
-    if text.strip().startswith("/"):
-        return kept
-    own = list(text)
-    for entity in message.get("entities") or []:
-        if isinstance(entity.get("start"), int) and isinstance(entity.get("end"), int):
-            own[entity["start"]:entity["end"]] = " " * (entity["end"] - entity["start"])
-    words = "".join(own).strip()
-    if language_of(words) == "zh":
-        return "zh"
-    if len(words) <= 2 or not any(character.isalpha() for character in words):
-        return kept
-    return "en"
 
 
 def actor(tracker: Tracker) -> str:

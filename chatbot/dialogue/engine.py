@@ -14,10 +14,10 @@ import uuid
 from dataclasses import dataclass, field
 from typing import Any
 
-from chatbot.actions.conversation import reply_language
 from chatbot.dialogue import policy
 from chatbot.dialogue.responses import render
 from chatbot.dialogue.slots import extracted
+from chatbot.nlu.text import reply_language
 from oms.verification import IDLE_LAPSE
 
 _MOST_ACTIONS_PER_TURN = 10

@@ -73,3 +73,22 @@ def language_of(text: str) -> str:
         return "en"
     latin = sum(len(word) for word in _LATIN_WORD.findall(normal))
     return "zh" if han / (han + latin) >= ZH_SHARE else "en"
+
+
+def reply_language(message: dict, kept: str | None) -> str:
+    """The language of the customer's own words in a parsed message; one without words of its
+    own (an order number, an email, a button, an "ok") keeps the one they were using."""
+    kept = kept if kept in ("en", "zh") else "en"
+    text = message.get("text") or ""
+    if text.strip().startswith("/"):
+        return kept
+    own = list(text)
+    for entity in message.get("entities") or []:
+        if isinstance(entity.get("start"), int) and isinstance(entity.get("end"), int):
+            own[entity["start"]:entity["end"]] = " " * (entity["end"] - entity["start"])
+    words = "".join(own).strip()
+    if language_of(words) == "zh":
+        return "zh"
+    if len(words) <= 2 or not any(character.isalpha() for character in words):
+        return kept
+    return "en"
