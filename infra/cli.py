@@ -1,5 +1,6 @@
 """`oms`: the project's command line. `oms local` runs the whole system on this machine;
-`oms notices` prints the customer notices it sends; `oms chat` talks to its assistant as a customer;
+`oms notices` prints the customer notices it sends, `oms alerts` what it tells operations, and
+`oms metrics` the metrics it has emitted; `oms chat` talks to its assistant as a customer;
 `oms keys` manages a stage's API keys;
 `oms import` loads a retailer's legacy orders."""
 
@@ -18,17 +19,26 @@ if TYPE_CHECKING:
 
 
 def _local(arguments: argparse.Namespace) -> int:
+    from infra.local.console import routed_output
+
+    # Before the stack loads any handler: powertools' loggers keep the sys.stdout they find.
+    with routed_output(Path(arguments.log_file)):
+        return _run_local(arguments)
+
+
+def _run_local(arguments: argparse.Namespace) -> int:
     from infra.local.seed import ADMIN_KEY, CHAT_KEY, PUSHING_LOCATION, channel_key
     from infra.local.stack import LocalStack
 
     stack = LocalStack(Path(arguments.template), port=arguments.port, moto_port=arguments.moto_port,
-                       receiver_port=arguments.receiver_port)
+                       receiver_port=arguments.receiver_port, schedule_speed=arguments.schedule_speed)
     # Blocked before any thread starts (threads inherit the mask) and then waited for: a
     # Python signal handler could interrupt the main thread inside a lock it then needs.
     stop_signals = {signal.SIGINT, signal.SIGTERM}
     signal.pthread_sigmask(signal.SIG_BLOCK, stop_signals)
     stack.start()
     key = channel_key("web")
+    speed = "as deployed" if arguments.schedule_speed == 1 else f"{arguments.schedule_speed:g} times as often"
     print(
         f"""
 OMS local stack
@@ -42,6 +52,9 @@ OMS local stack
                (easypost aftership shippo 17track ups generic); `oms notices` prints what customers are told
   chat         POST {stack.url}/webhooks/rest/webhook (Rasa REST channel) and /chat/parse with x-api-key {CHAT_KEY};
                `oms chat` talks to the assistant in English or Chinese
+  schedules    {len(stack.schedules.names)} of the template's, run {speed} (--schedule-speed N: N times as often)
+  logs         one line per log record here; every JSON log line and metric in {arguments.log_file}
+               (`oms metrics` sums the metrics); `oms alerts -f` prints what operations are alerted to
 
 Try:
   curl -s -X POST {stack.url}/orders -H 'x-api-key: {key}' -H 'content-type: application/json' \\
@@ -90,6 +103,42 @@ def _notices(arguments: argparse.Namespace) -> int:
         return 1
     print(f"customer notices from {topic} (Ctrl-C stops)", flush=True)
     tail(sns, sqs, topic, sys.stdout, running=lambda: not stopped.is_set())
+    return 0
+
+
+def _alerts(arguments: argparse.Namespace) -> int:
+    import boto3
+    from botocore.exceptions import BotoCoreError, ClientError
+
+    from infra.local.ops_tail import tail, tail_queue_url
+    from infra.local.template import REGION
+
+    # moto takes any credentials; these keep a real AWS profile out of it.
+    sqs = boto3.client("sqs", endpoint_url=arguments.endpoint_url, region_name=REGION,
+                       aws_access_key_id="local", aws_secret_access_key="local")
+    try:
+        queue_url = tail_queue_url(sqs)
+        if arguments.follow:
+            print("alerts to operations, as they come (Ctrl-C stops)", file=sys.stderr, flush=True)
+        tail(sqs, queue_url, sys.stdout, follow=arguments.follow)
+    except (LookupError, BotoCoreError, ClientError) as error:
+        print(f"oms alerts: error: {error}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        pass
+    return 0
+
+
+def _metrics(arguments: argparse.Namespace) -> int:
+    from infra.local.emf_totals import metric_totals, metrics_table
+
+    path = Path(arguments.log_file)
+    if not path.is_file():
+        print(f"oms metrics: error: no log at {path}: `oms local` writes it (see its --log-file)", file=sys.stderr)
+        return 1
+    with open(path, encoding="utf-8") as log:
+        totals = metric_totals(log)
+    print(metrics_table(totals) if totals else f"no metrics in {path} yet")
     return 0
 
 
@@ -201,7 +250,18 @@ def _import(arguments: argparse.Namespace) -> int:
     return 0 if tally.complete else 1
 
 
+def _schedule_speed(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number") from None
+    if not 0 < value < float("inf"):
+        raise argparse.ArgumentTypeError(f"{text!r}: the speed must be above 0 and finite")
+    return value
+
+
 def _parser() -> argparse.ArgumentParser:
+    from infra.local.console import DEFAULT_LOG_FILE
     from infra.local.stack import DEFAULT_TEMPLATE
 
     parser = argparse.ArgumentParser(prog="oms", description="Serverless omni-channel order management system.")
@@ -214,7 +274,26 @@ def _parser() -> argparse.ArgumentParser:
     local.add_argument("--receiver-port", type=int, default=int(os.environ.get("OMS_RECEIVER_PORT", "3001")),
                        help="port of the demo location's pick receiver (env OMS_RECEIVER_PORT; default 3001)")
     local.add_argument("--template", default=str(DEFAULT_TEMPLATE), help="the SAM template to run")
+    local.add_argument("--schedule-speed", type=_schedule_speed, metavar="N",
+                       default=os.environ.get("OMS_SCHEDULE_SPEED", "1"),
+                       help="fire the template's schedules N times as often: 60 fires a rate(5 minutes) every 5 s; "
+                            "handlers still read the real clock (env OMS_SCHEDULE_SPEED; default 1, as deployed)")
+    local.add_argument("--log-file", default=str(DEFAULT_LOG_FILE), metavar="PATH",
+                       help=f"where every JSON log line and EMF metric goes, emptied at start; the terminal "
+                            f"gets one readable line per log record (default {DEFAULT_LOG_FILE})")
     local.set_defaults(run=_local)
+
+    alerts = commands.add_parser("alerts", help="print what the local stack's ops topic alerts operations to")
+    alerts.add_argument("--endpoint-url", default=os.environ.get("AWS_ENDPOINT_URL", "http://127.0.0.1:5000"),
+                        help="the local stack's moto (env AWS_ENDPOINT_URL; default http://127.0.0.1:5000)")
+    alerts.add_argument("-f", "--follow", action="store_true",
+                        help="keep printing alerts as they come (Ctrl-C stops); else print those waiting and exit")
+    alerts.set_defaults(run=_alerts)
+
+    metrics = commands.add_parser("metrics", help="the metrics `oms local` has emitted so far, summed")
+    metrics.add_argument("--log-file", default=str(DEFAULT_LOG_FILE), metavar="PATH",
+                         help=f"the log `oms local` writes (default {DEFAULT_LOG_FILE})")
+    metrics.set_defaults(run=_metrics)
 
     notices = commands.add_parser("notices", help="print the customer notices the stack publishes, as they come")
     notices.add_argument("--endpoint-url", default=os.environ.get("AWS_ENDPOINT_URL", "http://127.0.0.1:5000"),

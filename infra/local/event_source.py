@@ -70,7 +70,7 @@ class Consumer:
             # Only the type and place: the message may quote the record's personal data.
             logger.warning(
                 "%s raised %s at %s on a batch of %d from %s",
-                self.name, type(error).__name__, _raised_at(error), len(records), source,
+                self.name, type(error).__name__, raised_at(error), len(records), source,
             )
             return BatchOutcome(frozenset(identifiers), function_error=True)
         if not report_item_failures:
@@ -93,7 +93,7 @@ def _reported_failures(response: Any, identifiers: list[str]) -> frozenset[str]:
     return frozenset(reported)
 
 
-def _raised_at(error: BaseException) -> str:
+def raised_at(error: BaseException) -> str:
     frames = traceback.extract_tb(error.__traceback__)
     if not frames:
         return "?"

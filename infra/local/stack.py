@@ -1,4 +1,5 @@
-"""The whole OMS on one machine: moto's server, the template's resources, the gateway and the pumps."""
+"""The whole OMS on one machine: moto's server, the template's resources, the gateway, the pumps
+and the schedules."""
 
 from __future__ import annotations
 
@@ -13,9 +14,11 @@ from moto.server import ThreadedMotoServer
 from infra.local.gateway import LocalGateway
 from infra.local.moto_streams import bound_shard_iterators
 from infra.local.moto_transactions import roll_back_touched_items_only
+from infra.local.ops_tail import subscribe_ops_tail
 from infra.local.pick_receiver import PickReceiver
 from infra.local.pump import Pump
 from infra.local.resources import LocalResources
+from infra.local.schedules import Schedules
 from infra.local.seed import location_webhook_secret, seed_demo_data
 from infra.local.template import REGION, Intrinsics, Template
 
@@ -58,15 +61,19 @@ class LocalStack:
         receiver_port: int = 0,
         demo_data: bool = True,
         log: Callable = print,
+        schedule_speed: float = 1.0,
     ):
+        """`schedule_speed` N fires the template's schedules N times as often (see infra.local.schedules)."""
         self.template = Template(template_path)
         self.host, self.port, self.moto_port, self.receiver_port = host, port, moto_port, receiver_port
         self.demo_data = demo_data
+        self.schedule_speed = schedule_speed
         self._log = log
         self._moto: ThreadedMotoServer | None = None
         self._http = None
         self.gateway: LocalGateway | None = None
         self.pump: Pump | None = None
+        self.schedules: Schedules | None = None
         self.receiver: PickReceiver | None = None
         self.intrinsics: Intrinsics | None = None
 
@@ -88,6 +95,7 @@ class LocalStack:
         os.environ.update(_LOCAL_AWS_ENVIRONMENT, AWS_ENDPOINT_URL=self.moto_url)
         resources = LocalResources(self.template, self.moto_url)
         self.intrinsics = resources.create_all()
+        subscribe_ops_tail(self.intrinsics, resources.client("sns"), resources.client("sqs"))
         os.environ.update(shared_environment(self.template, self.intrinsics))
         self.receiver = PickReceiver(location_webhook_secret, self.host, self.receiver_port, log=self._log).start()
         if self.demo_data:
@@ -96,12 +104,15 @@ class LocalStack:
         self._http = self.gateway.serve(self.host, self.port)
         self.pump = Pump(self.template, self.intrinsics, self.moto_url)
         self.pump.start()
+        self.schedules = Schedules.from_template(self.template, self.intrinsics, self.schedule_speed).start()
         return self
 
     def _seed(self, resources: LocalResources) -> None:
         seed_demo_data(self.template, self.intrinsics, resources, webhook_url=self.receiver.url)
 
     def stop(self) -> None:
+        if self.schedules:
+            self.schedules.stop()
         if self.pump:
             self.pump.stop()
         if self._http:

@@ -4,15 +4,18 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import signal
 import socket
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 import urllib.error
 import urllib.request
 from dataclasses import dataclass
+from pathlib import Path
 
 import pytest
 
@@ -38,6 +41,7 @@ class RunningStack:
     url: str
     output: list[str]
     seen_at: list[float]  # time.monotonic() when each line of output was read
+    log_file: Path  # where it writes its JSON log lines and metrics
 
     def wait_for_output(self, text: str, timeout: float = 30) -> float:
         """When a line containing `text` was printed (read), waiting up to `timeout`."""
@@ -67,12 +71,15 @@ class RunningStack:
         return Answer(status, answer_headers, json.loads(payload) if payload else None)
 
 
-def start_local_stack() -> RunningStack:
+def start_local_stack(**settings: str) -> RunningStack:
+    """`oms local` with the environment variables given (e.g. OMS_SCHEDULE_SPEED) on free ports."""
     port, moto_port, receiver_port = free_port(), free_port(), free_port()
     environment = {**os.environ, "OMS_PORT": str(port), "OMS_MOTO_PORT": str(moto_port),
-                   "OMS_RECEIVER_PORT": str(receiver_port), "PYTHONUNBUFFERED": "1"}
+                   "OMS_RECEIVER_PORT": str(receiver_port), "PYTHONUNBUFFERED": "1", **settings}
+    # A log of its own: stacks started side by side would otherwise empty each other's.
+    log_file = Path(tempfile.mkdtemp(prefix="oms-e2e-")) / "logs.jsonl"
     process = subprocess.Popen(
-        [sys.executable, "-m", "infra.cli", "local"],
+        [sys.executable, "-m", "infra.cli", "local", "--log-file", str(log_file)],
         stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=environment,
     )
     output: list[str] = []
@@ -92,7 +99,7 @@ def start_local_stack() -> RunningStack:
             # Keep reading its output, so a full pipe never blocks the stack.
             threading.Thread(target=lambda: [keep(line) for line in iter(process.stdout.readline, "")],
                              daemon=True).start()
-            return RunningStack(process, f"http://127.0.0.1:{port}", output, seen_at)
+            return RunningStack(process, f"http://127.0.0.1:{port}", output, seen_at, log_file)
     process.kill()
     raise RuntimeError("oms local did not print its ready line:\n" + "".join(output))
 
@@ -104,6 +111,7 @@ def stop_local_stack(stack: RunningStack, sig: int = signal.SIGINT) -> int:
     finally:
         if stack.process.poll() is None:
             stack.process.kill()
+        shutil.rmtree(stack.log_file.parent, ignore_errors=True)
 
 
 @pytest.fixture(scope="session")
