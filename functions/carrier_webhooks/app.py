@@ -14,6 +14,7 @@ import os
 import boto3
 from aws_lambda_powertools import Logger
 from aws_lambda_powertools.logging import correlation_paths
+from aws_lambda_powertools.metrics import EphemeralMetrics, MetricUnit
 from botocore.exceptions import BotoCoreError, ClientError
 from chalice import Response
 
@@ -24,6 +25,8 @@ from oms_http import Api, Problem, signing_secrets
 
 settings = CarrierWebhookSettings.model_validate(dict(os.environ))
 logger = Logger()
+# Its own metric set: Metrics() instances share one, and the local stack runs all functions in one process.
+metrics = EphemeralMetrics()
 app = Api("oms-carrier-webhooks")
 
 
@@ -49,6 +52,8 @@ def carrier_events(provider: str) -> Response:
     except (BotoCoreError, ClientError) as error:
         logger.error("could not queue a carrier event", extra={"provider": provider, "error": type(error).__name__})
         raise Problem(503, "the event could not be queued; send it again") from None
+    metrics.add_dimension(name="provider", value=provider)
+    metrics.add_metric(name="CarrierPushesQueued", unit=MetricUnit.Count, value=1)
     return Response(body={"queued": True}, status_code=202)
 
 
@@ -58,5 +63,9 @@ def _queue():
 
 
 @logger.inject_lambda_context(correlation_id_path=correlation_paths.API_GATEWAY_REST, clear_state=True)
+@metrics.log_metrics
 def handler(event, context):
-    return app(event, context)
+    response = app(event, context)
+    if 400 <= response["statusCode"] < 500:
+        metrics.add_metric(name="CarrierPushesRefused", unit=MetricUnit.Count, value=1)
+    return response

@@ -9,6 +9,7 @@ from datetime import UTC, datetime, timedelta
 
 import boto3
 from aws_lambda_powertools import Logger
+from aws_lambda_powertools.metrics import EphemeralMetrics, MetricUnit
 from aws_lambda_powertools.utilities import parameters
 from aws_lambda_powertools.utilities.batch import BatchProcessor, EventType, process_partial_response
 from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
@@ -24,6 +25,8 @@ from oms.store.checkpoints import Checkpoints
 
 settings = ChannelFetchSettings.model_validate(dict(os.environ))
 logger = Logger()
+# Its own metric set: Metrics() instances share one, and the local stack runs all functions in one process.
+metrics = EphemeralMetrics()
 processor = BatchProcessor(event_type=EventType.SQS)
 dynamodb, sqs = boto3.client("dynamodb"), boto3.client("sqs")
 receiving = order_receiving(settings, dynamodb, boto3.client("kms"))
@@ -62,6 +65,7 @@ def fetch_and_receive(record: SQSRecord) -> None:
                             reported=channel_order, changes=receiving.changes)
     logger.info("channel order fetched", extra={"channel": request.channel, "order_id": receipt.order.order_id,
                                                  "outcome": receipt.outcome, "status": receipt.order.status})
+    metrics.add_metric(name="ChannelOrdersFetched", unit=MetricUnit.Count, value=1)
 
 
 def poll_amazon(now: datetime) -> int:
@@ -87,10 +91,12 @@ def poll_amazon(now: datetime) -> int:
 
 
 @logger.inject_lambda_context(clear_state=True)
+@metrics.log_metrics
 def handler(event: dict, context) -> dict:
     if event.get("poll") == "amazon":
         queued = poll_amazon(datetime.now(UTC))
         logger.info("amazon polled", extra={"orders_queued": queued})
+        metrics.add_metric(name="AmazonOrdersQueued", unit=MetricUnit.Count, value=queued)
         return {"orders_queued": queued}
     return process_partial_response(event=event, record_handler=fetch_and_receive, processor=processor,
                                     context=context)

@@ -8,6 +8,7 @@ import os
 
 from aws_lambda_powertools import Logger
 from aws_lambda_powertools.logging import correlation_paths
+from aws_lambda_powertools.metrics import EphemeralMetrics, MetricUnit
 from chalice import Response
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -19,6 +20,8 @@ from oms_http import Api, Problem
 
 settings = ChatSettings.model_validate(dict(os.environ))
 logger = Logger()
+# Its own metric set: Metrics() instances share one, and the local stack runs all functions in one process.
+metrics = EphemeralMetrics()
 app = Api("oms-chat")
 chat = from_environment()
 use(chat)  # the actions act through this function's stores
@@ -66,6 +69,9 @@ def webhook() -> Response:
     # Which conversation and what it did, never what was said.
     logger.info("chat turn", extra={"shop": shop, "conversation": sender_digest(asked.sender)[:16],
                                     "intent": turn.intent, "actions": turn.actions})
+    if version == 0:  # no state was kept for this sender: the conversation starts with this turn
+        metrics.add_metric(name="ChatConversations", unit=MetricUnit.Count, value=1)
+    metrics.add_metric(name="ChatTurns", unit=MetricUnit.Count, value=1)
     return Response(body=turn.replies, status_code=200)
 
 
@@ -77,5 +83,6 @@ def _count(scope: str, limit: int) -> None:
 
 
 @logger.inject_lambda_context(correlation_id_path=correlation_paths.API_GATEWAY_REST, clear_state=True)
+@metrics.log_metrics
 def handler(event: dict, context) -> dict:
     return app(event, context)

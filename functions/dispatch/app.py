@@ -16,6 +16,7 @@ from datetime import UTC, datetime
 
 import boto3
 from aws_lambda_powertools import Logger
+from aws_lambda_powertools.metrics import EphemeralMetrics, MetricUnit
 from aws_lambda_powertools.utilities.batch import BatchProcessor, EventType, process_partial_response
 from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
 from aws_lambda_powertools.utilities.idempotency import (
@@ -46,6 +47,8 @@ from oms.store.orders import OrderStore
 
 settings = DispatchSettings.model_validate(dict(os.environ))
 logger = Logger()
+# Its own metric set: Metrics() instances share one, and the local stack runs all functions in one process.
+metrics = EphemeralMetrics()
 processor = BatchProcessor(event_type=EventType.SQS)
 dynamodb, sqs = boto3.client("dynamodb"), boto3.client("sqs")
 inventory = InventoryStore(settings.inventory_table, dynamodb)
@@ -83,6 +86,8 @@ def tell_location(request: dict) -> str:
         raise PushFailed(f"location {pick.location_id} has a webhook but no signing secret")
     now = datetime.now(UTC)
     send(push_for(order, pick.shipment_id, location.webhook_url, signing_secrets, now, pick.event), transport)
+    # Counted here, not by the caller: a request seen again gets this outcome without a push.
+    metrics.add_metric(name="PickRequestsDelivered", unit=MetricUnit.Count, value=1)
     _record_delivery(pick, now)
     return Outcome.DELIVERED
 
@@ -104,6 +109,7 @@ def dispatch_record(record: SQSRecord) -> None:
     try:
         outcome = tell_location(request=request.model_dump())
     except PushFailed as failed:
+        metrics.add_metric(name="PickRequestPushFailures", unit=MetricUnit.Count, value=1)
         delay = retry_delay(int(record.attributes.approximate_receive_count), settings.retry_base_seconds)
         sqs.change_message_visibility(QueueUrl=settings.fulfilment_queue, ReceiptHandle=record.receipt_handle,
                                       VisibilityTimeout=delay)
@@ -116,6 +122,7 @@ def dispatch_record(record: SQSRecord) -> None:
 
 
 @logger.inject_lambda_context(clear_state=True)
+@metrics.log_metrics
 def handler(event: dict, context) -> dict:
     idempotency.register_lambda_context(context)
     return process_partial_response(event=event, record_handler=dispatch_record, processor=processor, context=context)

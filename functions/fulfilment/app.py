@@ -8,6 +8,7 @@ from typing import Literal
 import boto3
 from aws_lambda_powertools import Logger
 from aws_lambda_powertools.logging import correlation_paths
+from aws_lambda_powertools.metrics import EphemeralMetrics, MetricUnit
 from chalice import Response
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -23,6 +24,8 @@ from oms_http import Api, Problem
 
 settings = FulfilmentSettings.model_validate(dict(os.environ))
 logger = Logger()
+# Its own metric set: Metrics() instances share one, and the local stack runs all functions in one process.
+metrics = EphemeralMetrics()
 app = Api("oms-fulfilment")
 dynamodb = boto3.client("dynamodb")
 store = Tables(settings.orders_table, settings.inventory_table, dynamodb)  # decides on orders without PII
@@ -77,32 +80,35 @@ def open_picks() -> Response:
 
 @app.route("/shipments/{shipment_id}/accept", methods=["POST"])
 def accept_shipment(shipment_id: str) -> Response:
-    return _answer(accept(shipment_id, app.principal.location_id, store))
+    return _answer("accept", accept(shipment_id, app.principal.location_id, store))
 
 
 @app.route("/shipments/{shipment_id}/pick", methods=["POST"])
 def pick_shipment(shipment_id: str) -> Response:
-    return _answer(pick(shipment_id, app.principal.location_id, store))
+    return _answer("pick", pick(shipment_id, app.principal.location_id, store))
 
 
 @app.route("/shipments/{shipment_id}/ship", methods=["POST"])
 def ship_shipment(shipment_id: str) -> Response:
     shipped = app.body(Shipped)
-    return _answer(ship(shipment_id, app.principal.location_id, shipped.carrier, shipped.tracking_number, store,
-                        service=shipped.service))
+    return _answer("ship", ship(shipment_id, app.principal.location_id, shipped.carrier, shipped.tracking_number,
+                                store, service=shipped.service))
 
 
 @app.route("/shipments/{shipment_id}/reject", methods=["POST"])
 def reject_shipment(shipment_id: str) -> Response:
-    return _answer(reject(shipment_id, app.principal.location_id, app.body(Rejection).reason, store))
+    return _answer("reject", reject(shipment_id, app.principal.location_id, app.body(Rejection).reason, store))
 
 
-def _answer(shipment: Shipment) -> Response:
+def _answer(action: str, shipment: Shipment) -> Response:
     logger.info("shipment updated", extra={"shipment_id": shipment.shipment_id, "status": shipment.status,
                                            "by": app.principal.name})
+    metrics.add_dimension(name="action", value=action)
+    metrics.add_metric(name="PickUpdates", unit=MetricUnit.Count, value=1)
     return Response(body=shipment.model_dump(mode="json", exclude={"trace", "history"}), status_code=200)
 
 
 @logger.inject_lambda_context(correlation_id_path=correlation_paths.API_GATEWAY_REST, clear_state=True)
+@metrics.log_metrics
 def handler(event: dict, context) -> dict:
     return app(event, context)

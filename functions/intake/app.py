@@ -10,7 +10,7 @@ import os
 import boto3
 from aws_lambda_powertools import Logger
 from aws_lambda_powertools.logging import correlation_paths
-from aws_lambda_powertools.metrics import MetricUnit, single_metric
+from aws_lambda_powertools.metrics import EphemeralMetrics, MetricUnit
 from botocore.exceptions import BotoCoreError, ClientError
 from chalice import Response
 
@@ -25,12 +25,17 @@ from oms_http import Api, Problem, signing_secrets
 
 settings = IntakeSettings.model_validate(dict(os.environ))
 logger = Logger()
+# Its own metric set: Metrics() instances share one, and the local stack runs all functions in one process.
+metrics = EphemeralMetrics()
 app = Api("oms-intake")
 dynamodb = boto3.client("dynamodb")
 receiving = order_receiving(settings, dynamodb, boto3.client("kms"))
 orders = receiving.orders
 
 _STATUS_BY_OUTCOME = {Outcome.CREATED: 201, Outcome.DUPLICATE: 200, Outcome.UPDATED: 200, Outcome.STALE: 200}
+# A new order is counted as OrdersReceived from the Orders stream; a conflict, as a refused post.
+_METRIC_BY_OUTCOME = {Outcome.DUPLICATE: "DuplicateOrderPosts", Outcome.STALE: "DuplicateOrderPosts",
+                      Outcome.UPDATED: "OrderUpdatesApplied"}
 
 
 @app.route("/orders", methods=["POST"])
@@ -117,12 +122,12 @@ def _received(receipt) -> Response:
     order = receipt.order
     logger.info("order received", extra={"order_id": order.order_id, "channel": order.channel,
                                           "outcome": receipt.outcome, "status": order.status})
-    metric = {Outcome.CREATED: "OrdersReceived", Outcome.UPDATED: "OrderUpdates"}.get(receipt.outcome, "DuplicateOrders")
-    with single_metric(name=metric, unit=MetricUnit.Count, value=1, namespace=settings.metrics_namespace) as emitted:
-        emitted.add_dimension(name="channel", value=order.channel)
     if receipt.outcome == Outcome.CONFLICT:
         raise Problem(409, f"channel order {order.channel_order_id} was already received with different content",
                       order_id=order.order_id)
+    if receipt.outcome in _METRIC_BY_OUTCOME:
+        metrics.add_dimension(name="channel", value=order.channel)
+        metrics.add_metric(name=_METRIC_BY_OUTCOME[receipt.outcome], unit=MetricUnit.Count, value=1)
     return Response(
         body=order.model_dump(mode="json"),
         status_code=_STATUS_BY_OUTCOME[receipt.outcome],
@@ -143,5 +148,9 @@ def get_order(order_id: str) -> Response:
 
 
 @logger.inject_lambda_context(correlation_id_path=correlation_paths.API_GATEWAY_REST, clear_state=True)
+@metrics.log_metrics
 def handler(event: dict, context) -> dict:
-    return app(event, context)
+    response = app(event, context)
+    if event.get("httpMethod") == "POST" and 400 <= response["statusCode"] < 500:
+        metrics.add_metric(name="OrderPostsRefused", unit=MetricUnit.Count, value=1)
+    return response

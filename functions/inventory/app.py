@@ -8,6 +8,7 @@ import os
 import boto3
 from aws_lambda_powertools import Logger
 from aws_lambda_powertools.logging import correlation_paths
+from aws_lambda_powertools.metrics import EphemeralMetrics, MetricUnit
 from chalice import Response
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
@@ -20,6 +21,8 @@ from oms_http import Api, Problem
 
 settings = StockAndLocationSettings.model_validate(dict(os.environ))
 logger = Logger()
+# Its own metric set: Metrics() instances share one, and the local stack runs all functions in one process.
+metrics = EphemeralMetrics()
 app = Api("oms-inventory")
 inventory = InventoryStore(settings.inventory_table, boto3.client("dynamodb"))
 
@@ -116,6 +119,7 @@ def _change(sku: str, location_id: str, model: type[BaseModel], apply) -> Respon
         raise Problem(409, f"{location_id} has fewer than {-change.delta} of {sku} on hand") from None
     logger.info("stock changed", extra={"sku": sku, "location_id": location_id, "by": app.principal.name,
                                         "change": type(change).__name__})
+    metrics.add_metric(name="StockUpdates", unit=MetricUnit.Count, value=1)
     return Response(body={**stock.model_dump(), "available": stock.available}, status_code=200)
 
 
@@ -152,8 +156,10 @@ def bulk() -> Response:
     changes = app.body(Bulk).changes
     known = {location.location_id for location in inventory.locations()}
     results = [_apply_one(change, known) for change in changes]
+    applied = sum(r["status"] == "ok" for r in results)
     logger.info("bulk stock change", extra={"by": app.principal.name, "changes": len(changes),
-                                            "failed": sum(r["status"] != "ok" for r in results)})
+                                            "failed": len(changes) - applied})
+    metrics.add_metric(name="StockUpdates", unit=MetricUnit.Count, value=applied)
     return Response(body={"results": results}, status_code=200)
 
 
@@ -211,5 +217,6 @@ def put_location(location_id: str) -> Response:
 
 
 @logger.inject_lambda_context(correlation_id_path=correlation_paths.API_GATEWAY_REST, clear_state=True)
+@metrics.log_metrics
 def handler(event: dict, context) -> dict:
     return app(event, context)

@@ -13,6 +13,7 @@ import os
 
 import boto3
 from aws_lambda_powertools import Logger
+from aws_lambda_powertools.metrics import EphemeralMetrics, MetricUnit
 from aws_lambda_powertools.utilities.data_classes import SNSEvent, event_source
 
 from oms.pii import opening_vault
@@ -21,12 +22,15 @@ from oms.store.orders import OrderStore
 
 settings = NoticeEmailSettings.model_validate(dict(os.environ))
 logger = Logger()
+# Its own metric set: Metrics() instances share one, and the local stack runs all functions in one process.
+metrics = EphemeralMetrics()
 ses = boto3.client("ses")
 orders = OrderStore(settings.orders_table, boto3.client("dynamodb"),
                     opening_vault(boto3.client("kms"), settings.pii_key_id))
 
 
 @logger.inject_lambda_context(clear_state=True)
+@metrics.log_metrics
 @event_source(data_class=SNSEvent)
 def handler(event: SNSEvent, context) -> None:
     for record in event.records:
@@ -40,3 +44,4 @@ def handler(event: SNSEvent, context) -> None:
                        Message={"Subject": {"Data": notice["subject"], "Charset": "UTF-8"},
                                 "Body": {"Text": {"Data": notice["text"], "Charset": "UTF-8"}}})
         logger.info("notice emailed", extra={"notice": notice["notice"], "order_id": notice["order_id"]})
+        metrics.add_metric(name="NoticeEmailsSent", unit=MetricUnit.Count, value=1)

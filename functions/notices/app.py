@@ -16,6 +16,7 @@ import os
 
 import boto3
 from aws_lambda_powertools import Logger
+from aws_lambda_powertools.metrics import EphemeralMetrics, MetricUnit
 from aws_lambda_powertools.utilities.batch import BatchProcessor, EventType, process_partial_response
 from aws_lambda_powertools.utilities.data_classes.dynamo_db_stream_event import DynamoDBRecord
 from aws_lambda_powertools.utilities.idempotency import (
@@ -33,6 +34,8 @@ from oms.store.orders import OrderStore
 
 settings = NoticeSettings.model_validate(dict(os.environ))
 logger = Logger()
+# Its own metric set: Metrics() instances share one, and the local stack runs all functions in one process.
+metrics = EphemeralMetrics()
 processor = BatchProcessor(event_type=EventType.DynamoDBStreams)
 dynamodb, sns = boto3.client("dynamodb"), boto3.client("sns")
 orders = OrderStore(settings.orders_table, dynamodb, vault=None)  # places and numbers only: no one is named
@@ -59,6 +62,7 @@ def _publish(notice: dict) -> None:
                 Message=json.dumps(notice, ensure_ascii=False),
                 MessageAttributes={name: {"DataType": "String", "StringValue": notice[name]}
                                    for name in ("notice", "channel", "language")})
+    metrics.add_metric(name="NoticesPublished", unit=MetricUnit.Count, value=1)
     logger.info("customer notice", extra={"notice": notice["notice"], "order_id": notice["order_id"]})
 
 
@@ -68,6 +72,7 @@ def _message(told: Notice) -> dict:
 
 
 @logger.inject_lambda_context(clear_state=True)
+@metrics.log_metrics
 def handler(event: dict, context) -> dict:
     idempotency.register_lambda_context(context)
     return process_partial_response(event=event, record_handler=_record, processor=processor, context=context)

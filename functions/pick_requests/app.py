@@ -18,6 +18,7 @@ import os
 
 import boto3
 from aws_lambda_powertools import Logger
+from aws_lambda_powertools.metrics import EphemeralMetrics, MetricUnit
 from aws_lambda_powertools.utilities.data_classes import DynamoDBStreamEvent, event_source
 
 from oms.dispatch import REQUESTED, WITHDRAWN, PickRequest
@@ -26,10 +27,13 @@ from oms.settings import PickRequestSettings
 
 settings = PickRequestSettings.model_validate(dict(os.environ))
 logger = Logger()
+# Its own metric set: Metrics() instances share one, and the local stack runs all functions in one process.
+metrics = EphemeralMetrics()
 sqs = boto3.client("sqs")
 
 
 @logger.inject_lambda_context(clear_state=True)
+@metrics.log_metrics
 @event_source(data_class=DynamoDBStreamEvent)
 def handler(event: DynamoDBStreamEvent, context) -> dict:
     records = list(event.records)
@@ -43,5 +47,7 @@ def handler(event: DynamoDBStreamEvent, context) -> dict:
     if unqueued:
         logger.warning("pick requests not queued; the stream delivers them again",
                        extra={"shipments": [requests[index].shipment_id for index in unqueued]})
-    logger.info("pick requests queued", extra={"queued": len(records) - len(unqueued)})
+    queued = len(records) - len(unqueued)
+    logger.info("pick requests queued", extra={"queued": queued})
+    metrics.add_metric(name="PickRequestsQueued", unit=MetricUnit.Count, value=queued)
     return answer

@@ -14,6 +14,7 @@ import os
 
 import boto3
 from aws_lambda_powertools import Logger
+from aws_lambda_powertools.metrics import EphemeralMetrics, MetricUnit
 from aws_lambda_powertools.utilities.data_classes import DynamoDBStreamEvent, event_source
 
 from oms.models import Refund
@@ -22,11 +23,14 @@ from oms.settings import RefundRequestSettings
 
 settings = RefundRequestSettings.model_validate(dict(os.environ))
 logger = Logger()
+# Its own metric set: Metrics() instances share one, and the local stack runs all functions in one process.
+metrics = EphemeralMetrics()
 sns = boto3.client("sns")
 EVENT = "refund.requested"
 
 
 @logger.inject_lambda_context(clear_state=True)
+@metrics.log_metrics
 @event_source(data_class=DynamoDBStreamEvent)
 def handler(event: DynamoDBStreamEvent, context) -> dict:
     records = list(event.records)
@@ -39,5 +43,7 @@ def handler(event: DynamoDBStreamEvent, context) -> dict:
     if unsent:
         logger.warning("refund requests not published; the stream delivers them again",
                        extra={"refunds": [refunds[index].refund_id for index in unsent]})
-    logger.info("refund requests published", extra={"published": len(records) - len(unsent)})
+    published = len(records) - len(unsent)
+    logger.info("refund requests published", extra={"published": published})
+    metrics.add_metric(name="RefundRequestsPublished", unit=MetricUnit.Count, value=published)
     return answer

@@ -6,6 +6,7 @@ import os
 import boto3
 from aws_lambda_powertools import Logger
 from aws_lambda_powertools.logging import correlation_paths
+from aws_lambda_powertools.metrics import EphemeralMetrics, MetricUnit
 from chalice import Response
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -19,6 +20,8 @@ from oms_http import Api, Problem
 
 settings = TablesSettings.model_validate(dict(os.environ))
 logger = Logger()
+# Its own metric set: Metrics() instances share one, and the local stack runs all functions in one process.
+metrics = EphemeralMetrics()
 app = Api("oms-review")
 dynamodb = boto3.client("dynamodb")
 review = OrderReview(settings.orders_table, dynamodb)
@@ -84,6 +87,7 @@ def cancel_order(order_id: str) -> Response:
     done = cancel(order_id, app.principal.name, asked.reason, store, lines)
     logger.info("order cancelled", extra={"order_id": order_id, "status": done.status, "by": app.principal.name,
                                           "units": sum(done.units.values())})
+    _count_decision(OrderStatus.CANCELLED)
     return Response(body={"order_id": order_id, "status": done.status,
                           "cancelled": [{"line_no": n, "quantity": u} for n, u in sorted(done.units.items())],
                           "refund": done.refund.model_dump(mode="json") if done.refund else None}, status_code=200)
@@ -93,10 +97,17 @@ def _decide(order_id: str, wanted: OrderStatus) -> Response:
     decision = app.body(Decision, optional=True)
     event = decide(order_id, wanted, app.principal.name, decision.reason, store)
     logger.info("order reviewed", extra={"order_id": order_id, "status": wanted, "by": app.principal.name})
+    _count_decision(wanted)
     return Response(body={"order_id": order_id, "status": event.to_status, "event": event.model_dump(mode="json")},
                     status_code=200)
 
 
+def _count_decision(decision: OrderStatus) -> None:
+    metrics.add_dimension(name="decision", value=decision)
+    metrics.add_metric(name="ReviewDecisions", unit=MetricUnit.Count, value=1)
+
+
 @logger.inject_lambda_context(correlation_id_path=correlation_paths.API_GATEWAY_REST, clear_state=True)
+@metrics.log_metrics
 def handler(event: dict, context) -> dict:
     return app(event, context)

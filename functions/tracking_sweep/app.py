@@ -10,6 +10,7 @@ from datetime import UTC, datetime, timedelta
 
 import boto3
 from aws_lambda_powertools import Logger
+from aws_lambda_powertools.metrics import EphemeralMetrics, MetricUnit
 from aws_lambda_powertools.utilities import parameters
 
 from oms.carrier_updates import sweep_silent
@@ -22,6 +23,8 @@ from trackers_transport import easypost_transport
 
 settings = TrackingSweepSettings.model_validate(dict(os.environ))
 logger = Logger()
+# Its own metric set: Metrics() instances share one, and the local stack runs all functions in one process.
+metrics = EphemeralMetrics()
 dynamodb = boto3.client("dynamodb")
 store = Tables(settings.orders_table, settings.inventory_table, dynamodb)
 index = TrackingStore(settings.orders_table, dynamodb)
@@ -36,13 +39,18 @@ def _trackers() -> TrackersApi | None:
 
 def _refetch(shipment: Shipment):
     trackers = _trackers()
-    return trackers.tracking(shipment.tracking_number, shipment.carrier) if trackers and shipment.tracking_number else []
+    if not (trackers and shipment.tracking_number):
+        return []
+    metrics.add_metric(name="ShipmentsRefetched", unit=MetricUnit.Count, value=1)
+    return trackers.tracking(shipment.tracking_number, shipment.carrier)
 
 
 @logger.inject_lambda_context(clear_state=True)
+@metrics.log_metrics
 def handler(event: dict, context) -> dict:
     now = datetime.now(UTC)
     after = timedelta(days=settings.silent_after_days)
     delayed = sweep_silent(index.orders_on_their_way_since(now - after), store, _refetch, after, now)
     logger.info("tracking sweep", extra={"delayed": delayed, "refetching": _trackers() is not None})
+    metrics.add_metric(name="SilentShipmentsDelayed", unit=MetricUnit.Count, value=delayed)
     return {"delayed": delayed}

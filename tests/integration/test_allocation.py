@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 import json
+import sys
 
 import pytest
+from aws_lambda_powertools.utilities.batch.exceptions import BatchProcessingError
 
+from oms.allocation import StockKeptChanging
 from oms.store.inventory import InventoryStore
+from tests.emf import counted
 from tests.factories import api_event, channel_principal, response_json, unique_order_payload
 
 
@@ -77,7 +81,7 @@ def test_an_approved_order_is_sourced_reserved_and_its_shipment_requested_from_i
     assert request["shipment_id"] == shipment["shipment_id"] and request["location_id"] == shipment["location_id"]
 
 
-def test_the_same_record_twice_allocates_once(deployed, intake, allocation):
+def test_the_same_record_twice_allocates_once(deployed, intake, allocation, capsys):
     order = post(intake)
     event = stream_event(deployed, order["order_id"])
 
@@ -87,6 +91,21 @@ def test_the_same_record_twice_allocates_once(deployed, intake, allocation):
 
     assert stock(deployed, "TSHIRT-RED-M") == before
     assert len(fulfilment_requests(deployed)) == 1
+    assert counted(capsys.readouterr().out, "AllocationsCommitted", service="allocation") == 1
+
+
+def test_an_order_that_keeps_losing_its_race_for_stock_is_counted_and_left_for_the_retry(deployed, intake, allocation,
+                                                                                         capsys):
+    order = post(intake)
+
+    def lost(order_id, store):
+        raise StockKeptChanging(order_id)
+
+    sys.modules[allocation.handler.__module__].allocate = lost
+    with pytest.raises(BatchProcessingError):  # the whole batch failed: the stream delivers it again
+        allocation.invoke(stream_event(deployed, order["order_id"]))
+
+    assert counted(capsys.readouterr().out, "AllocationRacesLost", service="allocation") == 1
 
 
 def test_what_cannot_be_filled_is_backordered_and_the_rest_allocated(deployed, intake, allocation):

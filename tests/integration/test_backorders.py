@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from tests.emf import counted
 from tests.factories import ADMIN_PRINCIPAL, api_event, channel_principal, response_json, unique_order_payload
 from tests.integration.test_allocation import read, stream_event
 
@@ -19,7 +20,7 @@ def stock_record(deployed, sku: str, location_id: str, old_image: dict) -> dict:
     }]}
 
 
-def test_stock_arriving_sources_the_waiting_order_again(deployed):
+def test_stock_arriving_sources_the_waiting_order_again(deployed, capsys):
     intake, allocation = deployed.function("IntakeFunction"), deployed.function("AllocationFunction")
     order_id = response_json(intake.invoke(api_event("POST", "/orders", body=unique_order_payload(
         lines=LINE, shipping="0", tax="0", total="30.00"), principal=channel_principal())))["order_id"]
@@ -35,6 +36,7 @@ def test_stock_arriving_sources_the_waiting_order_again(deployed):
 
     assert result == {"batchItemFailures": []}
     assert read(intake, order_id)["status"] == "approved"
+    assert counted(capsys.readouterr().out, "OrdersResourced", service="backorders") == 1
     allocation.invoke(stream_event(deployed, order_id))
     order = read(intake, order_id)
     assert order["status"] == "allocated"

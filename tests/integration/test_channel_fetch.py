@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.emf import counted
 from tests.factories import api_event, channel_principal
 
 FIXTURES = Path(__file__).parents[1] / "fixtures" / "channels"
@@ -60,7 +61,7 @@ def test_an_amazon_order_change_is_queued_then_fetched_and_stored_once(deployed,
     assert len(orders) == 1 and orders[0]["channel"]["S"] == "amazon"
 
 
-def test_a_fetch_that_fails_is_reported_for_retry_and_the_rest_of_the_batch_goes_on(deployed, fetcher):
+def test_a_fetch_that_fails_is_reported_for_retry_and_the_rest_of_the_batch_goes_on(deployed, fetcher, capsys):
     function, module = fetcher
     good = fixture("amazon", "order.json")
 
@@ -78,9 +79,10 @@ def test_a_fetch_that_fails_is_reported_for_retry_and_the_rest_of_the_batch_goes
     ])
 
     assert function.invoke(records) == {"batchItemFailures": [{"itemIdentifier": "m1"}]}
+    assert counted(capsys.readouterr().out, "ChannelOrdersFetched", service="channel-fetch") == 1
 
 
-def test_the_poller_queues_what_amazon_changed_since_its_checkpoint(deployed, fetcher):
+def test_the_poller_queues_what_amazon_changed_since_its_checkpoint(deployed, fetcher, capsys):
     function, module = fetcher
     pages = [fixture("amazon", "getOrders_page1.json"), fixture("amazon", "getOrders_page2.json")]
     calls = []
@@ -100,6 +102,7 @@ def test_the_poller_queues_what_amazon_changed_since_its_checkpoint(deployed, fe
     expected = sum(len(page["payload"]["Orders"]) for page in pages)
 
     assert first == {"orders_queued": expected}
+    assert counted(capsys.readouterr().out, "AmazonOrdersQueued", service="channel-fetch") == expected
     assert len(queued(deployed)) == min(expected, 10)
     calls.clear()
     pages[:] = [{"payload": {"Orders": []}}]

@@ -12,6 +12,7 @@ import pytest
 
 from oms.changes import Change, ShipmentMove
 from oms.store.tables import Tables
+from tests.emf import counted
 from tests.factories import ADMIN_PRINCIPAL, api_event, channel_principal, response_json, unique_order_payload
 from tests.integration.test_allocation import read, stream_event
 
@@ -80,13 +81,14 @@ def test_cancelling_what_has_shipped_is_refused_with_the_way_to_return_it(deploy
     assert tables.order(order_id).history[-1].refused
 
 
-def test_a_channel_cancels_its_own_orders_only(deployed, tables):
+def test_a_channel_cancels_its_own_orders_only(deployed, tables, capsys):
     order_id = place(deployed)
 
     other = cancel(deployed, order_id, principal=channel_principal("shopify"))
     own = cancel(deployed, order_id, principal=channel_principal("web"))
 
     assert other[0] == 403 and own[0] == 200 and own[1]["status"] == "cancelled"
+    assert counted(capsys.readouterr().out, "ReviewDecisions", service="review", decision="cancelled") == 1
     assert reserved(tables) == 0
     refund = own[1]["refund"]
     assert Decimal(refund["amount"]) == Decimal("48.18") and Decimal(refund["shipping"]) == Decimal("5.00")
@@ -145,7 +147,7 @@ def deliver(tables, order_id, days_ago=2):
                          shipment_moves=(ShipmentMove(shipped, "delivered", delivered_at=at),)))
 
 
-def test_a_return_is_authorised_received_into_stock_and_refunded(deployed, tables):
+def test_a_return_is_authorised_received_into_stock_and_refunded(deployed, tables, capsys):
     order_id = place(deployed)
     deliver(tables, order_id)
 
@@ -177,6 +179,9 @@ def test_a_return_is_authorised_received_into_stock_and_refunded(deployed, table
     assert order.status == "refunded" and order.payment.status == "partially_refunded"
     shown = read(deployed.function("IntakeFunction"), order_id)
     assert shown["returns"][0]["status"] == "received" and shown["refunds"][0]["status"] == "refunded"
+    output = capsys.readouterr().out
+    assert [counted(output, "CustomerRequests", service="service", action=action)
+            for action in ("request_return", "receive_return", "confirm_refund")] == [1, 1, 2]
 
 
 def test_a_return_after_the_window_waits_for_a_person(deployed, tables):
@@ -216,7 +221,7 @@ def test_an_order_is_found_by_the_number_its_customer_knows(deployed):
     assert [order["order_id"] for order in listed["orders"]] == [order_id]
 
 
-def test_a_request_repeated_with_its_idempotency_key_is_done_once(deployed, tables):
+def test_a_request_repeated_with_its_idempotency_key_is_done_once(deployed, tables, capsys):
     def adjust(delta, key):
         return call(deployed, "InventoryFunction", "/inventory/{sku}/{location_id}/adjust",
                     "/inventory/MUG-LOGO/wh-reno/adjust", {"delta": delta, "reason": "found in the aisle"},
@@ -227,9 +232,10 @@ def test_a_request_repeated_with_its_idempotency_key_is_done_once(deployed, tabl
     assert first == again and first[0] == 200
     assert other[0] == 422 and other[1]["errors"][0]["field"] == "Idempotency-Key"
     assert next(s.on_hand for s in tables.stock("MUG-LOGO") if s.location_id == "wh-reno") == 303
+    assert counted(capsys.readouterr().out, "StockUpdates", service="inventory") == 1  # the repeat is answered, not done
 
 
-def test_a_refund_due_is_published_for_the_channels_integration(deployed):
+def test_a_refund_due_is_published_for_the_channels_integration(deployed, capsys):
     sqs = deployed.client("sqs")
     inbox = deployed.inbox("RefundRequestsTopic", "refund-integration", FilterPolicy='{"channel": ["web"]}')
     order_id = place(deployed)
@@ -242,3 +248,4 @@ def test_a_refund_due_is_published_for_the_channels_integration(deployed):
     published = json.loads(message["Body"])
     assert published["event"] == "refund.requested" and published["refund"]["refund_id"] == refund["refund_id"]
     assert published["refund"]["channel_order_id"] and published["refund"]["amount"] == refund["amount"]
+    assert counted(capsys.readouterr().out, "RefundRequestsPublished", service="refund-requests") == 1

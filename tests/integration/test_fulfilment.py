@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from oms.store.inventory import InventoryStore
+from tests.emf import counted
 from tests.factories import api_event, channel_principal, response_json, unique_order_payload
 from tests.integration.test_allocation import read, stream_event
 
@@ -38,13 +39,16 @@ def reserved(deployed, sku: str) -> dict[str, int]:
     return {s.location_id: s.reserved for s in store.stock(sku)}
 
 
-def test_a_location_accepts_then_ships_and_the_order_is_shipped(deployed, allocated):
+def test_a_location_accepts_then_ships_and_the_order_is_shipped(deployed, allocated, capsys):
     intake, _, order_id, shipment = allocated
 
     assert act(deployed, shipment, "accept")[0] == 200
     status, shipped = act(deployed, shipment, "ship", {"carrier": "UPS", "tracking_number": "1Z999AA10123456784"})
 
     assert status == 200 and shipped["status"] == "shipped" and shipped["tracking_number"] == "1Z999AA10123456784"
+    output = capsys.readouterr().out
+    assert counted(output, "PickUpdates", service="fulfilment", action="accept") == 1
+    assert counted(output, "PickUpdates", service="fulfilment", action="ship") == 1
     order = read(intake, order_id)
     assert order["status"] == "shipped" and order["shipments"][0]["carrier"] == "UPS"
 

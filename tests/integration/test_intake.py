@@ -8,6 +8,7 @@ from collections import Counter
 
 import pytest
 
+from tests.emf import counted
 from tests.factories import ADMIN_PRINCIPAL, api_event, channel_principal, order_payload, response_json
 
 
@@ -48,25 +49,29 @@ def test_an_order_is_stored_once_and_read_back(deployed, intake):
     assert response_json(read) == order
 
 
-def test_a_retry_answers_200_with_the_same_order_and_writes_nothing(deployed, intake):
+def test_a_retry_answers_200_with_the_same_order_and_writes_nothing(deployed, intake, capsys):
     first = response_json(post(intake, order_payload()))
     before = deployed.items("OrdersTable")
+    assert counted(capsys.readouterr().out, "DuplicateOrderPosts", service="intake", channel="web") == 0
 
     again = post(intake, order_payload())
 
     assert again["statusCode"] == 200
     assert response_json(again) == first
     assert deployed.items("OrdersTable") == before
+    assert counted(capsys.readouterr().out, "DuplicateOrderPosts", service="intake", channel="web") == 1
 
 
-def test_the_same_channel_order_with_other_content_is_a_conflict(deployed, intake):
+def test_the_same_channel_order_with_other_content_is_a_conflict(deployed, intake, capsys):
     first = response_json(post(intake, order_payload()))
+    capsys.readouterr()
 
     changed = post(intake, order_payload(tax="4.20", total="49.18"))
 
     assert changed["statusCode"] == 409
     assert response_json(changed)["order_id"] == first["order_id"]
     assert entities(deployed)["order"] == 1
+    assert counted(capsys.readouterr().out, "OrderPostsRefused", service="intake") == 1
 
 
 def test_the_key_decides_the_channel(deployed, intake):
@@ -91,12 +96,13 @@ def test_the_key_decides_the_channel(deployed, intake):
         ({k: v for k, v in order_payload().items() if k != "customer"}, 422, "customer"),
     ],
 )
-def test_bad_input_is_refused_by_field_and_nothing_is_written(deployed, intake, body, status, field):
+def test_bad_input_is_refused_by_field_and_nothing_is_written(deployed, intake, body, status, field, capsys):
     response = post(intake, body)
 
     assert response["statusCode"] == status
     assert field in {error["field"] for error in response_json(response)["errors"]}
     assert deployed.items("OrdersTable") == []
+    assert counted(capsys.readouterr().out, "OrderPostsRefused", service="intake") == 1
 
 
 def test_without_a_principal_from_the_authorizer_nothing_is_done(deployed, intake):

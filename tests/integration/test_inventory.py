@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from tests.emf import counted
 from tests.factories import ADMIN_PRINCIPAL, api_event, channel_principal, response_json
 
 
@@ -84,7 +85,7 @@ def test_locations_are_listed(deployed, inventory):
     assert {"wh-reno", "store-sf"} <= {location["location_id"] for location in body["locations"]}
 
 
-def test_a_bulk_change_applies_each_line_and_reports_each_by_position(deployed, inventory):
+def test_a_bulk_change_applies_each_line_and_reports_each_by_position(deployed, inventory, capsys):
     body = {"changes": [
         {"sku": "MUG-LOGO", "location_id": "wh-reno", "delta": -10, "reason": "stock take"},
         {"sku": "MUG-LOGO", "location_id": "store-austin", "quantity": 5},
@@ -97,6 +98,7 @@ def test_a_bulk_change_applies_each_line_and_reports_each_by_position(deployed, 
 
     assert status == 200
     assert [result["status"] for result in answer["results"]] == ["ok", "ok", "ok", "error", "error"]
+    assert counted(capsys.readouterr().out, "StockUpdates", service="inventory") == 3
     _, mugs = call(inventory, "GET", "/inventory/{sku}", {"sku": "MUG-LOGO"})
     assert {row["location_id"]: row["on_hand"] for row in mugs["locations"]} == {"store-austin": 30, "wh-reno": 290}
 

@@ -19,6 +19,7 @@ from infra.local.pick_receiver import PickReceiver
 from infra.local.pump import Pump
 from infra.local.seed import location_webhook_secret
 from oms.store.tables import Tables
+from tests.emf import counted
 from tests.factories import api_event, channel_principal, response_json, unique_order_payload
 
 DRAIN_SECONDS = 30
@@ -81,13 +82,16 @@ def everything_arrived_once(loop: Loop, order_ids: list[str]) -> None:
     assert loop.reserved() == sum(s.units for s in shipments)
 
 
-def test_each_shipment_reaches_its_location_once(loop):
+def test_each_shipment_reaches_its_location_once(loop, capsys):
     loop.pump.start()
 
     order_ids = [loop.post(), loop.post(lines=SPLIT_LINES, shipping="0", tax="0", total="32.00")]
 
     everything_arrived_once(loop, order_ids)
     assert len(loop.shipments(order_ids[1])) == 2
+    output = capsys.readouterr().out
+    assert counted(output, "PickRequestsQueued", service="pick-requests") == 3
+    assert counted(output, "PickRequestsDelivered", service="dispatch") == 3
     history = loop.tables.order(order_ids[0]).shipments[0].history
     assert any("delivered" in (event.reason or "") for event in history)
 
@@ -133,7 +137,7 @@ def test_an_entry_sqs_reports_failed_is_queued_again(loop):
     assert len(failed) == 3
 
 
-def test_a_webhook_that_answers_500_three_times_gets_the_pick_once_it_recovers(loop):
+def test_a_webhook_that_answers_500_three_times_gets_the_pick_once_it_recovers(loop, capsys):
     loop.receiver.fail_next(3)
     loop.pump.start()
 
@@ -141,6 +145,9 @@ def test_a_webhook_that_answers_500_three_times_gets_the_pick_once_it_recovers(l
 
     everything_arrived_once(loop, order_ids)
     assert loop.receiver.failures_left == 0
+    output = capsys.readouterr().out
+    assert counted(output, "PickRequestPushFailures", service="dispatch") == 3
+    assert counted(output, "PickRequestsDelivered", service="dispatch") == 1
 
 
 def test_a_shipment_cancelled_before_its_request_goes_out_is_not_sent(loop):

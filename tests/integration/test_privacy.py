@@ -9,6 +9,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from oms.pii import ERASED, CustomerHashes
+from tests.emf import counted
 from tests.factories import ADMIN_PRINCIPAL, api_event, channel_principal, order_payload, response_json, unique_order_payload
 
 ADA = {"name": "Ada Lovelace", "email": "ada@example.com", "phone": "+14155550100"}
@@ -89,7 +90,7 @@ def test_an_admin_erases_every_order_of_a_customer_and_only_those(deployed, inta
     assert not [value for value in CLEAR_VALUES if value in stored_text(deployed)]
 
 
-def test_erasing_again_erases_nothing_more(deployed, intake, privacy):
+def test_erasing_again_erases_nothing_more(deployed, intake, privacy, capsys):
     post(intake, unique_order_payload(customer=ADA))
     first = response_json(erase(privacy, email_hash(deployed, ADA["email"])))
 
@@ -97,13 +98,14 @@ def test_erasing_again_erases_nothing_more(deployed, intake, privacy):
 
     assert len(first["erased_orders"]) == 1
     assert response_json(again) == {"erased_orders": []}
+    assert counted(capsys.readouterr().out, "OrdersErased", service="privacy") == 1
 
 
 def test_a_malformed_email_hash_is_a_400(deployed, privacy):
     assert erase(privacy, "ada@example.com")["statusCode"] == 400
 
 
-def test_the_retention_sweep_erases_orders_delivered_long_enough_ago(deployed, intake, privacy):
+def test_the_retention_sweep_erases_orders_delivered_long_enough_ago(deployed, intake, privacy, capsys):
     old, recent = (response_json(post(intake, unique_order_payload(customer=ADA)))["order_id"] for _ in range(2))
     # Orders reach "delivered" through tracking (a later issue); set it as that will.
     long_ago = (datetime.now(UTC) - timedelta(days=800)).isoformat(timespec="milliseconds").replace("+00:00", "Z")
@@ -116,6 +118,7 @@ def test_the_retention_sweep_erases_orders_delivered_long_enough_ago(deployed, i
     swept = privacy.invoke({"sweep": "retention"})
 
     assert swept == {"erased_orders": 1}
+    assert counted(capsys.readouterr().out, "OrdersErased", service="privacy") == 1
     assert response_json(get(intake, old))["customer"] is None
     assert response_json(get(intake, recent))["customer"] == ADA
 

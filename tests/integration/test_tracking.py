@@ -7,7 +7,9 @@ from __future__ import annotations
 
 import io
 import json
+import sys
 from collections import Counter
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
@@ -17,7 +19,10 @@ from infra.local.pump import Pump
 from infra.local.seed import carrier_secret
 from infra.notices import notices_topic, tail
 from oms.carriers import SignedRequest, adapter
+from oms.carriers.easypost_api import TrackersApi
+from oms.changes import Change, ShipmentMove
 from oms.store.tables import Tables
+from tests.emf import counted
 from tests.factories import api_event, channel_principal, response_json, unique_order_payload
 from tests.unit.carriers import senders
 
@@ -92,7 +97,7 @@ def documented(provider: str):
     return body, sign, update
 
 
-def test_a_documented_delivered_history_delivers_the_order_and_tells_the_customer_once(stack):
+def test_a_documented_delivered_history_delivers_the_order_and_tells_the_customer_once(stack, capsys):
     body, sign, update = documented("easypost")
     order_id, shipment_id, location_id = stack.allocated_order()
     stack.ship(shipment_id, location_id, "UPS", update.tracking_number)
@@ -109,6 +114,10 @@ def test_a_documented_delivered_history_delivers_the_order_and_tells_the_custome
     assert shipment.tracking.eta is not None and order.promised_delivery is not None
     told = Counter(notice["notice"] for notice in stack.notices())
     assert told == Counter({"confirmed": 1, "shipped": 1, "out_for_delivery": 1, "delivered": 1})
+    output = capsys.readouterr().out
+    assert counted(output, "CarrierPushesQueued", service="carrier-webhooks", provider="easypost") == 3
+    assert counted(output, "TrackingUpdatesApplied", service="carrier-updates") == 1  # the repeats add nothing
+    assert counted(output, "NoticesPublished", service="notices") == 4
 
 
 @pytest.mark.parametrize("provider", sorted(DOCUMENTED))
@@ -137,16 +146,17 @@ def test_shippo_without_signing_proves_itself_with_the_token_on_its_webhook_url(
     assert stack.push("shippo", senders.shippo_token(carrier_secret("shippo"), body))[0] == 202
 
 
-def test_an_unknown_provider_is_404_a_body_that_is_not_json_400_and_a_bad_push_in_our_format_422(stack):
+def test_an_unknown_provider_is_404_a_body_that_is_not_json_400_and_a_bad_push_in_our_format_422(stack, capsys):
     assert stack.push("fedex-direct", SignedRequest(body=b"{}"))[0] == 404
     assert stack.push("ups", senders.ups(carrier_secret("ups"), b"not json"))[0] == 400
     body = json.dumps({"tracking_number": "NX1", "events": [{"at": "2026-03-12T09:15:00", "status": "moving"}]})
     status, answer = stack.push("generic", senders.generic(carrier_secret("generic"), body.encode()))
     assert status == 422
     assert {problem["field"] for problem in answer["errors"]} >= {"carrier", "events.0.at", "events.0.status"}
+    assert counted(capsys.readouterr().out, "CarrierPushesRefused", service="carrier-webhooks") == 3
 
 
-def test_events_that_arrive_before_the_location_ships_are_applied_when_it_does(stack):
+def test_events_that_arrive_before_the_location_ships_are_applied_when_it_does(stack, capsys):
     body, sign, update = documented("aftership")
     order_id, shipment_id, location_id = stack.allocated_order()
     assert stack.push("aftership", sign(carrier_secret("aftership"), body))[0] == 202
@@ -158,6 +168,26 @@ def test_events_that_arrive_before_the_location_ships_are_applied_when_it_does(s
 
     order = stack.tables.order(order_id)
     assert order.shipments[0].status == "delivered" and order.status == "delivered"
+    output = capsys.readouterr().out
+    assert counted(output, "TrackingUpdatesParked", service="carrier-updates") == 1
+    assert counted(output, "ParkedUpdatesApplied", service="parked-tracking") == 1
+
+
+def test_a_shipment_no_carrier_reports_on_is_fetched_again_then_called_delayed(stack, capsys):
+    order_id, _, _ = stack.allocated_order()
+    order = stack.tables.order(order_id)
+    long_ago = datetime.now(UTC) - timedelta(days=10)
+    stack.tables.commit(Change(at=long_ago, actor="location", order_id=order_id, order_from=order.status,
+                               order_version=order.version, order_to="shipped",
+                               shipment_moves=(ShipmentMove(order.shipments[0], "shipped", carrier="UPS",
+                                                            tracking_number="1ZQUIET", shipped_at=long_ago),)))
+    sweep = stack.lambdas["TrackingSweepFunction"]
+    sys.modules[sweep.handler.__module__]._trackers = lambda: TrackersApi(lambda path, query: {"trackers": []})
+
+    assert sweep.invoke({}) == {"delayed": 1}
+    output = capsys.readouterr().out
+    assert counted(output, "ShipmentsRefetched", service="tracking-sweep") == 1
+    assert counted(output, "SilentShipmentsDelayed", service="tracking-sweep") == 1
 
 
 def test_a_push_that_cannot_be_read_ends_in_the_dead_letter_queue(stack):
