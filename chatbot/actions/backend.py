@@ -6,13 +6,11 @@ variables serve `python -m rasa_sdk` beside a Rasa assistant); tests put their o
 
 from __future__ import annotations
 
-import json
 import os
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any
 
 from oms.pii import PiiVault
 from oms.policy import ReturnRules
@@ -30,7 +28,6 @@ class Backend:
     vault: PiiVault  # hashes contacts, signs verifications
     conversations: Conversations
     return_rules: Callable[[], ReturnRules]
-    alert: Callable[[dict[str, Any]], None]  # to the ops topic
     catalogue: Callable[[], list[str]]  # every SKU stocked
     clock: Callable[[], datetime] = lambda: datetime.now(UTC)
 
@@ -62,13 +59,9 @@ def from_environment() -> Backend:
     from oms.settings import ChatSettings
 
     settings = ChatSettings.model_validate(dict(os.environ))
-    dynamodb, sns = boto3.client("dynamodb"), boto3.client("sns")
+    dynamodb = boto3.client("dynamodb")
     vault = pii_vault(settings, boto3.client("kms"))
     tables = Tables(settings.orders_table, settings.inventory_table, dynamodb)
-
-    def alert(message: dict[str, Any]) -> None:
-        sns.publish(TopicArn=settings.ops_topic, Message=json.dumps(message),
-                    MessageAttributes={"alert": {"DataType": "String", "StringValue": message["alert"]}})
 
     return Backend(
         tables=tables,
@@ -78,7 +71,6 @@ def from_environment() -> Backend:
         conversations=Conversations(settings.chat_table, dynamodb),
         return_rules=lambda: ReturnRules.model_validate(
             parameters.get_parameter(settings.return_rules, transform="json", max_age=60)),
-        alert=alert,
         catalogue=kept_for(_CATALOGUE_KEPT_SECONDS, tables.inventory.catalogue),
     )
 

@@ -1,5 +1,5 @@
-"""Handing the customer to a person: a case to pick up, and ops told which conversation (by its
-digest) and which order if one was verified — never what was said."""
+"""Handing the customer to a person: a case to pick up naming the conversation (by its digest) and
+the order if one was verified — never what was said. Ops hear of it from the Chat table's stream."""
 
 from __future__ import annotations
 
@@ -11,7 +11,6 @@ from rasa_sdk.types import DomainDict
 from chatbot.actions.backend import backend
 from chatbot.actions.conversation import language, verified_order_id
 from oms import ids
-from oms.store.conversations import sender_digest
 
 
 class ActionHandoff(Action):
@@ -27,7 +26,5 @@ class ActionHandoff(Action):
         words = language(tracker)
         chat.conversations.open_case(case_id, shop, tracker.sender_id, {"order_id": order_id or "", "language": words},
                                      now.timestamp())
-        chat.alert({"alert": "chat_handoff", "case_id": case_id, "conversation": sender_digest(tracker.sender_id),
-                    "shop": shop, "order_id": order_id, "at": now.isoformat()})
         dispatcher.utter_message(response="utter_handoff", case_id=case_id)
         return [SlotSet("language", words)]

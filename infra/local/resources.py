@@ -57,6 +57,11 @@ class LocalResources:
     def create_all(self) -> Intrinsics:
         for logical_id, properties in self.template.resources_of("AWS::DynamoDB::Table").items():
             self._create_table(logical_id, properties)
+        # Before what they encrypt: a topic or queue may name its key.
+        for logical_id, properties in self.template.resources_of("AWS::KMS::Key").items():
+            self._create_key(logical_id, properties)
+        for logical_id, properties in self.template.resources_of("AWS::KMS::Alias").items():
+            self._create_alias(logical_id, properties)
         queues = self.template.resources_of("AWS::SQS::Queue")
         for logical_id, properties in queues.items():
             self._create_queue(logical_id, properties)
@@ -66,10 +71,6 @@ class LocalResources:
             self._create_topic(logical_id, properties)
         for logical_id, properties in self.template.resources_of("AWS::SSM::Parameter").items():
             self._put_parameter(logical_id, properties)
-        for logical_id, properties in self.template.resources_of("AWS::KMS::Key").items():
-            self._create_key(logical_id, properties)
-        for logical_id, properties in self.template.resources_of("AWS::KMS::Alias").items():
-            self._create_alias(logical_id, properties)
         for logical_id, properties in self.template.resources_of("AWS::SecretsManager::Secret").items():
             self._create_secret(logical_id, properties)
         return self.intrinsics

@@ -149,6 +149,7 @@ def allocation_change(order: Order, plan: SourcingPlan, locations: dict[str, Loc
     promises = [s.promised_by for s in shipments if s.promised_by]
     # The first promise is kept: sourcing again after a rejection does not move what the customer was told.
     header = {"promised_delivery": max(promises).isoformat()} if promises and order.promised_delivery is None else {}
+    header["waiting_skus"] = sorted({line.sku for line in plan.backorders})
     return Change(
         at=now, actor=ACTOR, order_id=order.order_id, order_from=order.status, order_version=order.version,
         order_to=status, new_shipments=shipments, header=header,

@@ -375,6 +375,8 @@ class Order(OrderSubmission):
     returns: tuple[Return, ...] = ()
     refunds: tuple[Refund, ...] = ()
     promised_delivery: date | None = None  # the day the customer was promised it all by
+    # SKUs with units no shipment carries yet, as sourcing last found them: what a backorder alert names.
+    waiting_skus: tuple[str, ...] = ()
 
     @field_validator("placed_at")
     @classmethod

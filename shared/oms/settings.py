@@ -44,7 +44,6 @@ class ReceivingSettings(SealingSettings):
 
 
 class IntakeSettings(ReceivingSettings):
-    metrics_namespace: str = Field(alias="POWERTOOLS_METRICS_NAMESPACE", min_length=1)
     webhook_secrets_path: str = Field(alias="OMS_WEBHOOK_SECRETS_PATH", min_length=1)
 
 
@@ -58,8 +57,14 @@ class FulfilmentSettings(TablesSettings):
     pii_key_id: str = Field(alias="OMS_PII_KEY_ID", min_length=1)
 
 
-class AlertSettings(_Settings):
+class AlertSettings(InventorySettings):
     ops_topic: str = Field(alias="OMS_OPS_TOPIC", min_length=1)
+    alerts_table: str = Field(alias="OMS_ALERTS_TABLE", min_length=1)
+
+
+class AlertSweepSettings(AlertSettings):
+    orders_table: str = Field(alias="OMS_ORDERS_TABLE", min_length=1)
+    service_levels: str = Field(alias="OMS_SERVICE_LEVELS", min_length=1)
 
 
 class RefundRequestSettings(_Settings):
@@ -111,10 +116,9 @@ class TrackingSweepSettings(TablesSettings):
 
 class ChatSettings(ServiceSettings):
     """The chat assistant: orders and stock to answer from, what it needs to act (the PII key to
-    seal a new address, the return rules), its own table and the ops topic for handoffs."""
+    seal a new address, the return rules) and its own table."""
 
     chat_table: str = Field(alias="OMS_CHAT_TABLE", min_length=1)
-    ops_topic: str = Field(alias="OMS_OPS_TOPIC", min_length=1)
     # Turns per minute one conversation, and one shop's key, may take.
     turns_per_sender: int = Field(alias="OMS_CHAT_TURNS_PER_SENDER", default=20, ge=1)
     turns_per_key: int = Field(alias="OMS_CHAT_TURNS_PER_KEY", default=600, ge=1)

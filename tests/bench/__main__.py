@@ -14,6 +14,7 @@ for variable in ("AWS_ENDPOINT_URL", "AWS_PROFILE", "AWS_SESSION_TOKEN"):
 
 from tests.bench import (
     adapters,
+    alerts,
     chat,
     cold_start,
     ddb_requests,
@@ -42,6 +43,7 @@ def main() -> None:
         *tracking_throughput.figures(),
         *import_throughput.figures(),
         *chat.figures(),
+        *alerts.figures(),
     ]
     width = max(len(figure.name) for figure in figures)
     for figure in figures:

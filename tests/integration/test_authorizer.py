@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from infra.local.emf_totals import MetricKey, metric_totals
 from infra.local.seed import ADMIN_KEY, channel_key, local_credentials
 from oms.access import resource_pattern, routes_for
 from tests.factories import authorizer_request
@@ -64,3 +65,23 @@ def test_keys_are_stored_as_digests_only(deployed, authorizer):
     assert len(stored) == len(local_credentials())
     assert all(p["Type"] == "SecureString" for p in stored)
     assert not any("local-" in p["Name"] or "local-" in p["Value"] for p in stored)
+
+
+def keys_refused(printed: str) -> dict[MetricKey, float]:
+    return {key: total for key, total in metric_totals(printed.splitlines()).items() if key.name == "KeysRefused"}
+
+
+def test_a_refusal_is_counted_as_keys_refused_and_still_raises(authorizer, capsys):
+    capsys.readouterr()
+    with pytest.raises(PermissionError, match="^Unauthorized$"):
+        authorizer(authorizer_request("not-a-key"))
+
+    refused = MetricKey("KeysRefused", "OMS", (("service", "authorizer"),), "Count")
+    assert keys_refused(capsys.readouterr().out) == {refused: 1}
+
+
+def test_a_granted_key_is_not_counted_as_refused(authorizer, capsys):
+    capsys.readouterr()
+    authorizer(authorizer_request(channel_key("web")))
+
+    assert keys_refused(capsys.readouterr().out) == {}

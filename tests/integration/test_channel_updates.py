@@ -172,11 +172,11 @@ def test_an_alert_recorded_in_an_order_is_raised_to_operations(deployed, tables)
     test_a_cancellation_after_the_parcel_left_is_recorded_for_operations(deployed, tables)
 
     relay = deployed.function("AlertFunction")
-    assert relay.invoke(deployed.stream_event("AlertFunction", "OrderAlerts")) == {"batchItemFailures": []}
+    assert relay.invoke(deployed.stream_event("AlertFunction", "OrderChanges")) == {"batchItemFailures": []}
 
     raised = [json.loads(m["Body"]) for m in sqs.receive_message(QueueUrl=inbox, MaxNumberOfMessages=10)["Messages"]]
     assert {alert["alert"] for alert in raised} == {"cancelled_after_shipment", "changed_after_allocation"}
-    assert all(alert["order_id"].startswith("ord_") for alert in raised)
+    assert all(alert["order_ids"][0].startswith("ord_") for alert in raised)
     assert "Harbour" not in json.dumps(raised)  # what changed is named, not where a person lives
 
 

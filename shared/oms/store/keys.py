@@ -21,6 +21,10 @@ Chat table:
     RATE#<scope>#<window>      RATE                     turns counted in one window (expires)
     CASE#<case_id>             CASE                     a customer handed to a person
 
+Alerts table:
+    CONDITIONS                 <condition>              a condition ops were alerted to that still holds
+    MEMBERS#<condition>        <member>                 an order, SKU, shipment or case it holds for
+
 Inventory table:
     SKU#<sku>                  CATALOGUE                the SKU is known
                                LOC#<location_id>        its stock at a location
@@ -58,6 +62,16 @@ def order_pk(order_id: str) -> str:
 
 def order_id_from_pk(pk: str) -> str:
     return pk.removeprefix(_ORDER)
+
+
+def source_of(item_keys: dict[str, str]) -> str:
+    """What a stream record's item is, from its keys: `stock` (a SKU at a location), `case` (a chat
+    case) or `order` (anything of an order's collection)."""
+    if item_keys["pk"].startswith("SKU#") and item_keys["sk"].startswith("LOC#"):
+        return "stock"
+    if item_keys["pk"].startswith("CASE#"):
+        return "case"
+    return "order"
 
 
 def order_id_of_item(item_keys: dict[str, str]) -> str:
@@ -188,3 +202,20 @@ def rate(scope: str, window: int) -> Key:
 
 def support_case(case_id: str) -> Key:
     return key(f"CASE#{case_id}", "CASE")
+
+
+# ---------------------------------------------------------------- Alerts table
+
+CONDITIONS = "CONDITIONS"
+
+
+def alert_condition(condition: str) -> Key:
+    return key(CONDITIONS, condition)
+
+
+def alert_members_pk(condition: str) -> str:
+    return "MEMBERS#" + condition
+
+
+def alert_member(condition: str, member: str) -> Key:
+    return key(alert_members_pk(condition), member)

@@ -245,14 +245,18 @@ class OrderErasure:
         raise RuntimeError(f"order {order_id} kept changing while being erased")
 
     def _order_ids(self, **query: Any) -> list[str]:
-        request = {"TableName": self._table, **query}
-        order_ids = []
-        while True:
-            page = self._client.query(**request)
-            order_ids += [keys.order_id_from_pk(item["pk"]["S"]) for item in page["Items"]]
-            if "LastEvaluatedKey" not in page:
-                return order_ids
-            request["ExclusiveStartKey"] = page["LastEvaluatedKey"]
+        return _every_order_id(self._client, {"TableName": self._table, **query})
+
+
+def _every_order_id(client: Any, request: dict) -> list[str]:
+    """The orders an index query finds, every page of it."""
+    order_ids = []
+    while True:
+        page = client.query(**request)
+        order_ids += [keys.order_id_from_pk(item["pk"]["S"]) for item in page["Items"]]
+        if "LastEvaluatedKey" not in page:
+            return order_ids
+        request["ExclusiveStartKey"] = page["LastEvaluatedKey"]
 
 
 @dataclass(frozen=True)
@@ -301,6 +305,13 @@ class OrderReview:
             request["ExclusiveStartKey"] = page["LastEvaluatedKey"]
         found = [summary for summary in self._summaries(pks) if channel in (None, summary.channel)]
         return sorted(found, key=lambda summary: summary.placed_at, reverse=True)
+
+    def unchanged_since(self, status: str, cutoff: str) -> list[str]:
+        """Every order in `status` whose status has not changed since `cutoff`, longest first."""
+        return _every_order_id(self._client, {
+            "TableName": self._table, "IndexName": "ByStatus",
+            "KeyConditionExpression": "status_key = :status AND updated_at < :cutoff",
+            "ExpressionAttributeValues": {":status": {"S": keys.status_key(status)}, ":cutoff": {"S": cutoff}}})
 
     def in_status(self, status: str, limit: int = 50, after: str | None = None) -> tuple[list[OrderSummary], str | None]:
         """Orders in a status, longest unchanged first; `after` continues a previous page."""

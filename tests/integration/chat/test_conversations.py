@@ -3,6 +3,9 @@ theirs, then the bot answers and acts through the OMS's own rules."""
 
 from __future__ import annotations
 
+import json
+
+from tests.emf import counted
 from tests.integration.chat.conftest import TEE_AND_MUG, Chat
 
 
@@ -174,22 +177,28 @@ def test_stock_in_chinese_by_sku(chat):
     assert "TSHIRT-RED-M 有货" in told
 
 
-def test_a_stock_question_without_a_product_asks_which(chat):
+def test_a_stock_question_without_a_product_asks_which(chat, capsys):
     assert "Which product" in chat.ask("is it in stock?")
     assert "MUG-LOGO" in chat.ask("the logo mug")
+    output = capsys.readouterr().out
+    assert counted(output, "ChatConversations", service="chat") == 1
+    assert counted(output, "ChatTurns", service="chat") == 2
 
 
-def test_handoff_opens_a_case_and_tells_ops_which_conversation_never_what_was_said(chat, deployed):
+def test_handoff_opens_a_case_and_ops_hear_which_conversation_never_what_was_said(chat, deployed):
     sqs, inbox = deployed.client("sqs"), deployed.inbox("OpsTopic", "ops-inbox")
 
     told = chat.ask("this is useless, my parcel is lost, I want to talk to a real person")
 
     assert "case_" in told
-    (message,) = sqs.receive_message(QueueUrl=inbox)["Messages"]
-    assert '"alert": "chat_handoff"' in message["Body"] and "parcel" not in message["Body"]
-    assert chat.sender not in message["Body"]
     cases = [item for item in deployed.items("ChatTable") if item["pk"]["S"].startswith("CASE#")]
     assert len(cases) == 1 and cases[0]["status"]["S"] == "open"
+    alerts = deployed.function("AlertFunction")
+    assert alerts.invoke(deployed.stream_event("AlertFunction", "ChatCases")) == {"batchItemFailures": []}
+    (message,) = sqs.receive_message(QueueUrl=inbox)["Messages"]
+    alert = json.loads(message["Body"])
+    assert alert["alert"] == "chat_handoff" and alert["case_ids"] == [cases[0]["case_id"]["S"]]
+    assert "parcel" not in message["Body"] and chat.sender not in message["Body"]
 
 
 def test_handoff_in_chinese(chat):

@@ -1,5 +1,5 @@
 """The chat's backend over the in-memory store: orders, stock and the OMS's rules as on DynamoDB,
-with contacts, cases and alerts kept in lists (for action tests and the chat bench)."""
+with contacts and cases kept in lists (for action tests and the chat bench)."""
 
 from __future__ import annotations
 
@@ -50,7 +50,7 @@ def memory_store() -> MemoryStore:
 
 def memory_backend(store: MemoryStore, clock=lambda: NOW) -> Backend:
     return Backend(tables=store, sealed=None, contacts=Contacts(), vault=VAULT, conversations=Cases(),
-                   return_rules=ReturnRules, alert=[].append, catalogue=lambda: ["MUG-LOGO"], clock=clock)
+                   return_rules=ReturnRules, catalogue=lambda: ["MUG-LOGO"], clock=clock)
 
 
 def placed(store: MemoryStore, backend: Backend, number: str = "#1001", email: str = "jo@example.com") -> Order:
