@@ -74,6 +74,8 @@ def poll_amazon(now: datetime) -> int:
     The checkpoint never moves past an order that could not be queued: the next poll asks
     again from that order's LastUpdateDate at the latest."""
     amazon = credentials("amazon")
+    if not amazon.get("marketplace_ids"):
+        return 0  # a retailer not selling on Amazon: the schedule runs, and there is nothing to ask
     position = checkpoints.get("amazon-orders")
     since = (datetime.fromisoformat(position) if position else now - timedelta(days=1)) - AMAZON_LOOKBACK
     changed = [(order["AmazonOrderId"], order.get("LastUpdateDate", ""))

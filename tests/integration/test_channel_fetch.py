@@ -82,6 +82,13 @@ def test_a_fetch_that_fails_is_reported_for_retry_and_the_rest_of_the_batch_goes
     assert counted(capsys.readouterr().out, "ChannelOrdersFetched", service="channel-fetch") == 1
 
 
+def test_a_retailer_not_selling_on_amazon_polls_nothing_and_fails_nothing(deployed, fetcher):
+    function, module = fetcher
+    module.amazon_orders = lambda: pytest.fail("Amazon asked without credentials")
+
+    assert function.invoke({"poll": "amazon"}) == {"orders_queued": 0}  # an error would trip its alarm every 5 min
+
+
 def test_the_poller_queues_what_amazon_changed_since_its_checkpoint(deployed, fetcher, capsys):
     function, module = fetcher
     pages = [fixture("amazon", "getOrders_page1.json"), fixture("amazon", "getOrders_page2.json")]
