@@ -20,6 +20,7 @@ from oms.settings import FulfilmentSettings
 from oms.store.orders import OrderStore
 from oms.store.shipments import ShipmentStore
 from oms.store.tables import Tables
+from oms.store.cursors import Cursor
 from oms_http import Api, Problem
 
 settings = FulfilmentSettings.model_validate(dict(os.environ))
@@ -44,7 +45,7 @@ class PickListing(BaseModel):
     status: Literal["pending", "accepted", "picked"] = "pending"
     location_id: str | None = Field(default=None, min_length=1, max_length=64)
     limit: int = Field(default=50, ge=1, le=100)
-    after: str | None = None
+    after: Cursor | None = None
 
 
 class Shipped(BaseModel):

@@ -17,6 +17,7 @@ from oms.models import Location
 from oms.settings import StockAndLocationSettings
 from oms.store.inventory import InventoryStore, NotEnoughOnHand, UnknownStock
 from oms.store.location_secrets import LocationSecrets
+from oms.store.cursors import Cursor
 from oms_http import Api, Problem
 
 settings = StockAndLocationSettings.model_validate(dict(os.environ))
@@ -95,7 +96,7 @@ class Page(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     limit: int = Field(default=50, ge=1, le=100)
-    after: str | None = None
+    after: Cursor | None = None
 
 
 class LocationEdit(BaseModel):

@@ -16,6 +16,7 @@ from oms.review import decide
 from oms.settings import TablesSettings
 from oms.store.orders import OrderReview
 from oms.store.tables import Tables
+from oms.store.cursors import Cursor
 from oms_http import Api, Problem
 
 settings = TablesSettings.model_validate(dict(os.environ))
@@ -35,7 +36,7 @@ class Listing(BaseModel):
 
     status: OrderStatus = OrderStatus.ON_HOLD
     limit: int = Field(default=50, ge=1, le=100)
-    after: str | None = None
+    after: Cursor | None = None
     number: str | None = Field(default=None, min_length=1, max_length=200)
     channel: Channel | None = None
 

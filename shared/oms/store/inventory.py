@@ -9,16 +9,14 @@ write keeps `available = on_hand - reserved - safety_stock`, and writes a moveme
 
 from __future__ import annotations
 
-import base64
-import json
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import Any
 
 from oms.changes import Movement, MovementKind
 from oms.models import Location, Stock, utc_iso
-from oms.store import keys
+from oms.store import cursors, keys
 from oms.store.items import from_item, movement_put, to_item
 
 _ATTEMPTS = 4
@@ -63,15 +61,8 @@ class InventoryStore:
         self._client.put_item(TableName=self._table, Item=to_item(attributes))
 
     def locations(self) -> list[Location]:
-        request = {"TableName": self._table, "KeyConditionExpression": "pk = :pk",
-                   "ExpressionAttributeValues": {":pk": {"S": keys.LOCATIONS}}}
-        found = []
-        while True:
-            page = self._client.query(**request)
-            found += [_location(item) for item in page["Items"]]
-            if "LastEvaluatedKey" not in page:
-                return found
-            request["ExclusiveStartKey"] = page["LastEvaluatedKey"]
+        return [_location(item) for item in self._every_item(
+            KeyConditionExpression="pk = :pk", ExpressionAttributeValues={":pk": {"S": keys.LOCATIONS}})]
 
     def location(self, location_id: str) -> Location | None:
         item = self._client.get_item(TableName=self._table, Key=keys.location(location_id)).get("Item")
@@ -95,13 +86,15 @@ class InventoryStore:
     # ------------------------------------------------------------ stock
 
     def stock(self, sku: str) -> list[Stock]:
-        page = self._client.query(
-            TableName=self._table,
+        return [_stock(item) for item in self._every_item(
             KeyConditionExpression="pk = :pk AND begins_with(sk, :stock)",
             ExpressionAttributeValues={":pk": {"S": keys.sku_pk(sku)}, ":stock": {"S": keys.STOCK_SK_PREFIX}},
-            ConsistentRead=True,
-        )
-        return [_stock(item) for item in page["Items"]]
+            ConsistentRead=True)]
+
+    def _every_item(self, **query: Any) -> Iterator[dict]:
+        """Every page of a Query: one page stops at 1 MB, and a SKU stocked everywhere can pass it."""
+        for page in self._client.get_paginator("query").paginate(TableName=self._table, **query):
+            yield from page["Items"]
 
     def stock_at(self, sku: str, location_id: str) -> Stock | None:
         item = self._client.get_item(TableName=self._table, Key=keys.stock(sku, location_id),
@@ -213,11 +206,11 @@ class InventoryStore:
             "ExpressionAttributeValues": {":pk": {"S": keys.movements_pk(sku, location_id)}}, "Limit": limit,
         }
         if after:
-            request["ExclusiveStartKey"] = json.loads(base64.urlsafe_b64decode(after))
+            request["ExclusiveStartKey"] = cursors.decode(after)
         page = self._client.query(**request)
         records = [_movement(from_item(item)) for item in page["Items"]]
         cursor = page.get("LastEvaluatedKey")
-        return records, base64.urlsafe_b64encode(json.dumps(cursor).encode()).decode() if cursor else None
+        return records, cursors.encode(cursor)
 
     def catalogue(self) -> list[str]:
         """Every SKU any location has stocked, in order: the catalogue's listing, read whole."""

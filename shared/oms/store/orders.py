@@ -8,8 +8,6 @@ create a second order.
 
 from __future__ import annotations
 
-import base64
-import json
 import time
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -17,7 +15,7 @@ from typing import Any
 
 from oms.models import CHANNEL_DATA, Address, HistoryEvent, Order, OrderLine
 from oms.pii import PiiVault, erase
-from oms.store import keys
+from oms.store import cursors, keys
 from oms.store.items import from_item, history_item, history_put, to_item, without_keys
 
 _TRANSACTION_ATTEMPTS = 4
@@ -321,11 +319,11 @@ class OrderReview:
             "ExpressionAttributeValues": {":status": {"S": keys.status_key(status)}},
         }
         if after:
-            request["ExclusiveStartKey"] = json.loads(base64.urlsafe_b64decode(after))
+            request["ExclusiveStartKey"] = cursors.decode(after)
         page = self._client.query(**request)
         summaries = self._summaries([item["pk"]["S"] for item in page["Items"]])
         cursor = page.get("LastEvaluatedKey")
-        return summaries, base64.urlsafe_b64encode(json.dumps(cursor).encode()).decode() if cursor else None
+        return summaries, cursors.encode(cursor)
 
     def _summaries(self, pks: list[str]) -> list[OrderSummary]:
         if not pks:

@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-import base64
-import json
 from typing import Any
 
 from oms.ids import order_id_of
 from oms.models import Shipment
-from oms.store import keys
+from oms.store import cursors, keys
 from oms.store.items import from_item, without_keys
 
 
@@ -31,8 +29,8 @@ class ShipmentStore:
             "ExpressionAttributeValues": {":open": {"S": keys.open_pick_key(location_id, status)}},
         }
         if after:
-            request["ExclusiveStartKey"] = json.loads(base64.urlsafe_b64decode(after))
+            request["ExclusiveStartKey"] = cursors.decode(after)
         page = self._client.query(**request)
         shipments = [Shipment.model_validate(without_keys(from_item(item))) for item in page["Items"]]
         cursor = page.get("LastEvaluatedKey")
-        return shipments, base64.urlsafe_b64encode(json.dumps(cursor).encode()).decode() if cursor else None
+        return shipments, cursors.encode(cursor)
