@@ -107,15 +107,12 @@ def _notices(arguments: argparse.Namespace) -> int:
 
 
 def _alerts(arguments: argparse.Namespace) -> int:
-    import boto3
     from botocore.exceptions import BotoCoreError, ClientError
 
+    from infra.local.clients import local_client
     from infra.local.ops_tail import tail, tail_queue_url
-    from infra.local.template import REGION
 
-    # moto takes any credentials; these keep a real AWS profile out of it.
-    sqs = boto3.client("sqs", endpoint_url=arguments.endpoint_url, region_name=REGION,
-                       aws_access_key_id="local", aws_secret_access_key="local")
+    sqs = local_client("sqs", arguments.endpoint_url)
     try:
         queue_url = tail_queue_url(sqs)
         if arguments.follow:
@@ -210,6 +207,7 @@ def _import(arguments: argparse.Namespace) -> int:
 
     from infra.importing.candidate import UnusableFile
     from infra.importing.destination import destination_for, order_store
+    from infra.local.clients import local_client
     from infra.importing.readers import READERS
     from infra.importing.run import import_file
     from oms.intake import receive_order
@@ -235,7 +233,11 @@ def _import(arguments: argparse.Namespace) -> int:
         if destination is None:
             return fail(f"stage {arguments.stage}: give --orders-table, --pii-key-id and --hash-secret "
                         "(or OMS_ORDERS_TABLE, OMS_PII_KEY_ID, OMS_PII_HASH_SECRET), or --stage local")
-        receive = functools.partial(receive_order, channel=arguments.channel, orders=order_store(destination))
+        try:
+            orders = order_store(destination, local_client) if arguments.stage == "local" else order_store(destination)
+        except BotoCoreError as error:  # no region, no credentials: said in one line
+            return fail(f"{error} (AWS credentials and region come from the environment, as for any AWS tool)")
+        receive = functools.partial(receive_order, channel=arguments.channel, orders=orders)
     report = Path(arguments.report) if arguments.report else path.with_name(path.name + ".report.csv")
     if report.resolve() == path.resolve():
         return fail("--report names FILE itself, which the report would overwrite")

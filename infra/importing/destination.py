@@ -4,7 +4,9 @@ with the same KMS key and hash secret, so an imported order is one like any othe
 from __future__ import annotations
 
 import functools
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 import boto3
 
@@ -33,13 +35,14 @@ def destination_for(stage: str, orders_table: str | None, pii_key_id: str | None
     return destination if all(vars(destination).values()) else None
 
 
-def order_store(destination: Destination) -> OrderStore:
-    """AWS credentials, region and endpoint (AWS_ENDPOINT_URL) come from the environment."""
-    secrets = boto3.client("secretsmanager")
+def order_store(destination: Destination, client: Callable[[str], Any] = boto3.client) -> OrderStore:
+    """Clients from `client`: boto3's, whose credentials, region and endpoint (AWS_ENDPOINT_URL)
+    come from the environment, or the local stack's."""
+    secrets = client("secretsmanager")
 
     @functools.cache
     def hash_secret() -> bytes:
         return secrets.get_secret_value(SecretId=destination.hash_secret_id)["SecretString"].encode()
 
-    vault = PiiVault(DataKeys(boto3.client("kms"), destination.pii_key_id), CustomerHashes(hash_secret))
-    return OrderStore(destination.orders_table, boto3.client("dynamodb"), vault)
+    vault = PiiVault(DataKeys(client("kms"), destination.pii_key_id), CustomerHashes(hash_secret))
+    return OrderStore(destination.orders_table, client("dynamodb"), vault)

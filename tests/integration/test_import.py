@@ -212,6 +212,33 @@ def test_a_file_without_the_layout_columns_imports_nothing(deployed, destination
     assert deployed.items("OrdersTable") == []
 
 
+def test_stage_local_needs_no_aws_configuration_on_the_machine(deployed, destination, tmp_path, monkeypatch):
+    for variable in ("OMS_ORDERS_TABLE", "OMS_PII_KEY_ID", "OMS_PII_HASH_SECRET", "AWS_DEFAULT_REGION", "AWS_REGION",
+                     "AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN", "AWS_PROFILE"):
+        monkeypatch.delenv(variable, raising=False)
+    monkeypatch.setenv("AWS_CONFIG_FILE", str(tmp_path / "no-config"))
+    monkeypatch.setenv("AWS_SHARED_CREDENTIALS_FILE", str(tmp_path / "no-credentials"))
+    orders = write(tmp_path, "orders.jsonl", json.dumps(order_payload(channel_order_id="J-2")))
+
+    assert main(["import", str(orders), "--channel", "web", "--format", "jsonl", "--stage", "local"]) == 0
+
+    monkeypatch.setenv("AWS_DEFAULT_REGION", "us-east-1")  # for the test's own look
+    assert stored(deployed, destination, "J-2") is not None
+
+
+def test_a_stage_with_no_region_is_one_line_and_exit_status_2(tmp_path, monkeypatch, capsys):
+    for variable in ("AWS_DEFAULT_REGION", "AWS_REGION", "AWS_PROFILE"):
+        monkeypatch.delenv(variable, raising=False)
+    monkeypatch.setenv("AWS_CONFIG_FILE", str(tmp_path / "no-config"))
+    orders = write(tmp_path, "orders.jsonl", json.dumps(order_payload(channel_order_id="J-3")))
+
+    assert main(["import", str(orders), "--channel", "web", "--format", "jsonl", "--stage", "prod",
+                 "--orders-table", "t", "--pii-key-id", "k", "--hash-secret", "s"]) == 2
+
+    (line,) = capsys.readouterr().err.splitlines()
+    assert line.startswith("oms import: error: ") and "region" in line
+
+
 def test_stage_local_imports_into_the_local_stack_without_naming_it(deployed, destination, tmp_path, capsys,
                                                                       monkeypatch):
     for variable in ("OMS_ORDERS_TABLE", "OMS_PII_KEY_ID", "OMS_PII_HASH_SECRET"):
