@@ -3,6 +3,7 @@ are fetched from the channel's API and received like any other order, once."""
 
 from __future__ import annotations
 
+import functools
 import json
 import os
 from datetime import UTC, datetime, timedelta
@@ -47,7 +48,14 @@ def square_orders():
 
 
 def amazon_orders() -> OrdersApi:
-    return OrdersApi(AmazonTransport(credentials("amazon")))
+    return OrdersApi(_amazon_transport(json.dumps(credentials("amazon"), sort_keys=True)))
+
+
+@functools.lru_cache(maxsize=2)  # the credentials in use, and those they are being rotated to
+def _amazon_transport(credentials_json: str) -> AmazonTransport:
+    """One per set of credentials, kept by the container: its access token lasts an hour, and
+    asking Login with Amazon for a new one on every fetch only gets a poll throttled."""
+    return AmazonTransport(json.loads(credentials_json))
 
 
 # How each channel's order is fetched by id; tests put the providers' examples behind them.

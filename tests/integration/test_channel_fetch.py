@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import io
 import json
 import sys
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -211,3 +213,30 @@ def test_each_channel_fetcher_builds_its_real_client(deployed, fetcher):
 
     assert type(module.square_orders()).__name__ == "SquareOrders"
     assert type(module.amazon_orders()).__name__ == "OrdersApi"
+
+
+def test_amazon_fetches_share_one_access_token_until_it_expires(deployed, fetcher, monkeypatch):
+    _, module = fetcher
+    secret = deployed.environment("ChannelFetchFunction")["OMS_CHANNEL_CREDENTIALS"]
+    deployed.client("secretsmanager").put_secret_value(SecretId=secret, SecretString=json.dumps(
+        {"amazon": {"endpoint": "https://sellingpartnerapi-na.amazon.com", "client_id": "c", "client_secret": "s",
+                    "refresh_token": "r", "marketplace_ids": ["ATVPDKIKX0DER"]}}))
+    asked = []
+
+    class Answer(io.BytesIO):
+        def __enter__(self):
+            return self
+
+    def urlopen(request, timeout):
+        asked.append(request.full_url)
+        if "api.amazon.com/auth/o2/token" in request.full_url:
+            return Answer(json.dumps({"access_token": "Atza|token", "token_type": "bearer",
+                                      "expires_in": 3600}).encode())
+        return Answer(json.dumps({"payload": {"Orders": []}}).encode())
+
+    monkeypatch.setattr(sys.modules["transports"].urllib.request, "urlopen", urlopen)
+    since = datetime(2026, 12, 1, tzinfo=UTC)
+    for _ in range(3):
+        assert list(module.amazon_orders().orders_updated_since(["ATVPDKIKX0DER"], since)) == []
+
+    assert sum("auth/o2/token" in url for url in asked) == 1 and len(asked) == 4
