@@ -293,6 +293,9 @@ def _proxy_event(
     multi_headers: dict[str, list[str]] = {}
     for name, value in headers:
         multi_headers.setdefault(name, []).append(value)
+    # As API Gateway adds it; here the scheme is http, which a URL a channel signs (Square) must say.
+    if not any(name.lower() == "x-forwarded-proto" for name in multi_headers):
+        multi_headers["X-Forwarded-Proto"] = ["http"]
     multi_query = parse_qs(query, keep_blank_values=True) if query else {}
     try:
         text, encoded = (body.decode("utf-8"), False) if body else (None, False)
@@ -316,7 +319,9 @@ def _proxy_event(
             "apiId": _API_ID,
             "resourcePath": route.resource,
             "httpMethod": route.method,
-            "path": f"/{route.stage}{path}",
+            # The path as the client asked for it: this gateway serves no stage prefix (as a
+            # custom domain would not), so the URL a handler rebuilds is the one posted to.
+            "path": path,
             "stage": route.stage,
             "requestId": request_id,
             "extendedRequestId": request_id,

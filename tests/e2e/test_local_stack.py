@@ -7,13 +7,16 @@ import signal
 import threading
 import time
 from datetime import UTC, datetime
+from pathlib import Path
 
 import pytest
 
-from infra.local.seed import carrier_secret
-from oms import signing
+from infra.local.seed import carrier_secret, webhook_secret
+from oms import signing, webhooks
 from tests.e2e.conftest import start_local_stack, stop_local_stack
 from tests.factories import order_payload, unique_order_payload
+
+FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
 
 pytestmark = pytest.mark.e2e
 
@@ -138,6 +141,16 @@ def test_a_carriers_push_over_http_delivers_the_order(local_stack):
         assert time.monotonic() < deadline, order["status"]
         time.sleep(0.1)
     assert order["shipments"][0]["tracking"]["events"][0]["description"] == "Left at the door"
+
+
+def test_a_square_webhook_is_signed_over_the_url_it_was_posted_to(local_stack):
+    body = (FIXTURES / "channels" / "square" / "webhook_order_created.json").read_bytes()
+    url = local_stack.url + "/channels/square/orders"  # what a developer registers with Square locally
+
+    signed = local_stack.request("POST", "/channels/square/orders", raw=body, api_key="local-square-key", headers={
+        "x-square-hmacsha256-signature": webhooks.signature(webhook_secret("square"), url.encode() + body)})
+
+    assert signed.status == 202, signed.body
 
 
 @pytest.mark.parametrize(("api_key", "status"), [(None, 401), ("wrong-key", 401)])
