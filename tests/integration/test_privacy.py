@@ -123,6 +123,22 @@ def test_the_retention_sweep_erases_orders_delivered_long_enough_ago(deployed, i
     assert response_json(get(intake, recent))["customer"] == ADA
 
 
+def test_an_order_the_sweep_erased_is_not_read_again_by_the_next_sweep(deployed, intake, privacy):
+    order_id = response_json(post(intake, unique_order_payload(customer=ADA)))["order_id"]
+    long_ago = (datetime.now(UTC) - timedelta(days=800)).isoformat(timespec="milliseconds").replace("+00:00", "Z")
+    deployed.client("dynamodb").update_item(
+        TableName=deployed.name_of("OrdersTable"), Key={"pk": {"S": f"ORDER#{order_id}"}, "sk": {"S": "ORDER"}},
+        UpdateExpression="SET #s = :s, status_key = :k, updated_at = :at", ExpressionAttributeNames={"#s": "status"},
+        ExpressionAttributeValues={":s": {"S": "delivered"}, ":k": {"S": "STATUS#delivered"}, ":at": {"S": long_ago}})
+    assert privacy.invoke({"sweep": "retention"}) == {"erased_orders": 1}
+
+    from oms.store.orders import OrderErasure
+
+    erasure = OrderErasure(deployed.name_of("OrdersTable"), deployed.client("dynamodb"))
+    assert erasure.delivered_before(datetime.now(UTC).isoformat()) == []  # a GetItem each, every day, otherwise
+    assert response_json(get(intake, order_id))["status"] == "delivered"  # still delivered, still counted
+
+
 def test_an_erasure_read_before_another_change_never_undoes_it(deployed, intake):
     from oms.changes import Change
     from oms.models import HistoryEvent

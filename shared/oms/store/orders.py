@@ -222,6 +222,10 @@ class OrderErasure:
                 return False
             header = from_item(item)
             header.pop("customer_key", None)
+            if header.get("status") == "delivered":
+                # Out of the index the retention sweep reads, or each day it would read every order
+                # it ever erased again; any later change of status puts it back.
+                header.pop("status_key", None)
             version = int(header.get("version", 0))
             erased = {**erase(header), "erased_at": event.model_dump()["at"], "version": version + 1}
             unversioned = " OR attribute_not_exists(#version)" if version == 0 else ""
