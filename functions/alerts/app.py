@@ -13,7 +13,7 @@ from datetime import UTC, datetime
 from collections import Counter
 
 import boto3
-from aws_lambda_powertools import Logger
+from aws_lambda_powertools import Logger, single_metric
 from aws_lambda_powertools.metrics import EphemeralMetrics, MetricUnit
 from aws_lambda_powertools.utilities.batch import BatchProcessor, EventType, process_partial_response
 from aws_lambda_powertools.utilities.data_classes.dynamo_db_stream_event import DynamoDBRecord
@@ -70,8 +70,7 @@ def handler(event: dict, context) -> dict:
 
 
 def _by_dimension(name: str, dimensions: dict[str, str], value: int) -> None:
-    by = EphemeralMetrics()
-    for dimension, label in {"service": logger.service, **dimensions}.items():
-        by.add_dimension(name=dimension, value=label)
-    by.add_metric(name=name, unit=MetricUnit.Count, value=value)
-    by.flush_metrics()
+    # The function's own service named: the local stack runs every function in one process.
+    with single_metric(name=name, unit=MetricUnit.Count, value=value,
+                       default_dimensions={"service": logger.service, **dimensions}):
+        pass

@@ -139,12 +139,8 @@ class AlertBook:
 
     def members(self, condition: str, limit: int | None = None) -> list[dict[str, Any]]:
         """The condition's members (with what each joined with), oldest key first."""
-        found = []
-        for item in self._pages(keys.alert_members_pk(condition), limit):
-            found.append({"member": item["sk"]["S"], **{k: v for k, v in from_item(item).items() if k not in ("pk", "sk")}})
-            if limit is not None and len(found) >= limit:
-                break
-        return found
+        return [{"member": item["sk"]["S"], **{k: v for k, v in from_item(item).items() if k not in ("pk", "sk")}}
+                for item in self._pages(keys.alert_members_pk(condition), limit)]
 
     def close(self, condition: str) -> None:
         """Forgets a condition whose events have gone quiet, members and all."""
@@ -153,16 +149,11 @@ class AlertBook:
         self._client.delete_item(TableName=self._table, Key=keys.alert_condition(condition))
 
     def _pages(self, pk: str, limit: int | None = None) -> Iterator[dict]:
-        request = {"TableName": self._table, "KeyConditionExpression": "pk = :pk",
-                   "ExpressionAttributeValues": {":pk": {"S": pk}}, "ConsistentRead": True}
-        if limit is not None:
-            request["Limit"] = limit
-        while True:
-            page = self._client.query(**request)
+        pages = self._client.get_paginator("query").paginate(
+            TableName=self._table, KeyConditionExpression="pk = :pk", ExpressionAttributeValues={":pk": {"S": pk}},
+            ConsistentRead=True, PaginationConfig={"MaxItems": limit} if limit is not None else {})
+        for page in pages:
             yield from page["Items"]
-            if "LastEvaluatedKey" not in page:
-                return
-            request["ExclusiveStartKey"] = page["LastEvaluatedKey"]
 
 
 def _condition_failed(error: Exception, index: int) -> bool:

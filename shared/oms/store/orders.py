@@ -252,13 +252,8 @@ class OrderErasure:
 
 def _every_order_id(client: Any, request: dict) -> list[str]:
     """The orders an index query finds, every page of it."""
-    order_ids = []
-    while True:
-        page = client.query(**request)
-        order_ids += [keys.order_id_from_pk(item["pk"]["S"]) for item in page["Items"]]
-        if "LastEvaluatedKey" not in page:
-            return order_ids
-        request["ExclusiveStartKey"] = page["LastEvaluatedKey"]
+    return [keys.order_id_from_pk(item["pk"]["S"])
+            for page in client.get_paginator("query").paginate(**request) for item in page["Items"]]
 
 
 @dataclass(frozen=True)

@@ -24,6 +24,7 @@ from oms.carriers import TrackingUpdate
 from oms.models import utc_iso
 from oms.store import keys
 from oms.store.items import from_item
+from oms.store.orders import OrderReview
 
 PARKED_FOR = timedelta(days=7)
 _BUCKET = re.compile(r"(w\d)?d\d+")
@@ -87,19 +88,9 @@ class TrackingStore:
     def orders_on_their_way_since(self, cutoff: datetime) -> list[str]:
         """Orders shipped (wholly or in part) whose status has not changed since `cutoff`: those
         whose parcels may have gone quiet (the ByStatus index, every page)."""
-        order_ids = []
-        for status in ("shipped", "partially_shipped"):
-            request = {"TableName": self._orders, "IndexName": "ByStatus",
-                       "KeyConditionExpression": "status_key = :status AND updated_at < :cutoff",
-                       "ExpressionAttributeValues": {":status": {"S": keys.status_key(status)},
-                                                     ":cutoff": {"S": utc_iso(cutoff)}}}
-            while True:
-                page = self._client.query(**request)
-                order_ids += [keys.order_id_from_pk(item["pk"]["S"]) for item in page["Items"]]
-                if "LastEvaluatedKey" not in page:
-                    break
-                request["ExclusiveStartKey"] = page["LastEvaluatedKey"]
-        return order_ids
+        review = OrderReview(self._orders, self._client)
+        return [order_id for status in ("shipped", "partially_shipped")
+                for order_id in review.unchanged_since(status, utc_iso(cutoff))]
 
 
 def _pair(item: dict[str, dict]) -> tuple[str, str]:
