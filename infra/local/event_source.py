@@ -16,6 +16,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable
 
+from infra.faults import ProcessDied
+from infra.faults import active as active_faults
 from infra.local.invoke import LocalLambda
 
 logger = logging.getLogger("infra.local.pump")
@@ -66,7 +68,10 @@ class Consumer:
         try:
             with self._turn:
                 response = self.function.invoke({"Records": records})
-        except Exception as error:  # noqa: BLE001 - a handler's failure is the batch's verdict
+                faults = active_faults()
+                if faults and faults.duplicated(source):  # at least once: Lambda may deliver a batch again
+                    response = self.function.invoke({"Records": records})
+        except (Exception, ProcessDied) as error:  # noqa: BLE001 - a handler's failure is the batch's verdict
             # Only the type and place: the message may quote the record's personal data.
             logger.warning(
                 "%s raised %s at %s on a batch of %d from %s",

@@ -23,6 +23,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
+from infra.faults import ProcessDied
 from infra.local.invoke import InstancePool
 from infra.local.template import ACCOUNT_ID, REGION, Intrinsics, LocalFunction, Template
 
@@ -200,7 +201,7 @@ class LocalGateway:
             event["requestContext"]["authorizer"] = verdict.context
         try:
             result = self.pool(route.function).invoke(event)
-        except Exception as error:  # noqa: BLE001 - a Lambda error is API Gateway's 502
+        except (Exception, ProcessDied) as error:  # noqa: BLE001 - a Lambda error is API Gateway's 502
             self._log(f"{route.function.logical_id} failed: {type(error).__name__}: {error}", file=sys.stderr)
             return self._gateway_response("INTEGRATION_FAILURE")
         return _http_response(result)

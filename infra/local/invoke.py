@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable, Iterator
 
+from infra.faults import ProcessDied
 from infra.local.template import LocalFunction, function_physical
 
 Handler = Callable[[Any, Any], Any]
@@ -109,13 +110,19 @@ class LocalLambda:
 
     def __init__(self, function: LocalFunction, environment: dict[str, str], handler: Handler | None = None):
         self.function = function
+        self._environment = environment
         self.handler = handler or load_handler(function, environment)
         physical = function_physical(function.logical_id)
         self.name = physical.ref
         self.arn = physical.attributes["Arn"]
 
     def invoke(self, event: Any) -> Any:
-        return self.handler(event, LambdaContext.for_invocation(self.function))
+        try:
+            return self.handler(event, LambdaContext.for_invocation(self.function))
+        except ProcessDied:
+            # Lambda starts the next invocation in a fresh environment: nothing in memory survives.
+            self.handler = load_handler(self.function, self._environment)
+            raise
 
 
 class InstancePool:

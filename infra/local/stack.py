@@ -3,6 +3,7 @@ and the schedules."""
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import os
 import sys
@@ -11,6 +12,7 @@ from pathlib import Path
 
 from moto.server import ThreadedMotoServer
 
+from infra.faults import Faults, injected
 from infra.local.gateway import LocalGateway
 from infra.local.moto_streams import bound_shard_iterators
 from infra.local.moto_transactions import roll_back_touched_items_only
@@ -62,12 +64,16 @@ class LocalStack:
         demo_data: bool = True,
         log: Callable = print,
         schedule_speed: float = 1.0,
+        faults: Faults | None = None,
     ):
-        """`schedule_speed` N fires the template's schedules N times as often (see infra.local.schedules)."""
+        """`schedule_speed` N fires the template's schedules N times as often (see infra.local.schedules);
+        `faults` are injected into the functions' AWS calls once the stack is up (see infra.faults)."""
         self.template = Template(template_path)
         self.host, self.port, self.moto_port, self.receiver_port = host, port, moto_port, receiver_port
         self.demo_data = demo_data
         self.schedule_speed = schedule_speed
+        self.faults = faults
+        self._faulting = contextlib.ExitStack()
         self._log = log
         self._moto: ThreadedMotoServer | None = None
         self._http = None
@@ -105,12 +111,15 @@ class LocalStack:
         self.pump = Pump(self.template, self.intrinsics, self.moto_url)
         self.pump.start()
         self.schedules = Schedules.from_template(self.template, self.intrinsics, self.schedule_speed).start()
+        if self.faults:  # not before: creating and seeding the resources is deployment, not the system
+            self._faulting.enter_context(injected(self.faults))
         return self
 
     def _seed(self, resources: LocalResources) -> None:
         seed_demo_data(self.template, self.intrinsics, resources, webhook_url=self.receiver.url)
 
     def stop(self) -> None:
+        self._faulting.close()
         if self.schedules:
             self.schedules.stop()
         if self.pump:

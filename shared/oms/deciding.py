@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import UTC, datetime
 
+from oms.contention import pause
 from oms.changes import Change, ChangeConflict, ChangeContended, StockRanOut
 from oms.errors import Conflict, NotFound
 from oms.models import HistoryEvent, Order
@@ -44,6 +45,7 @@ def decide_and_commit(order_id: str, store: Store, decide: Decision, now: dateti
         try:
             store.commit(change)
         except (ChangeConflict, ChangeContended, StockRanOut):
+            pause(attempt + 1)  # whoever changed it first may still be at it
             continue
         return order, change
     raise OrderKeptChanging(f"order {order_id} kept changing; read it and try again")

@@ -100,3 +100,13 @@ def deployed():
         intrinsics = resources.create_all()
         seed_demo_data(template, intrinsics, resources)
         yield Deployed(template, resources, intrinsics)
+
+
+@pytest.fixture
+def intake(deployed):
+    return deployed.function("IntakeFunction")
+
+
+@pytest.fixture
+def allocation(deployed):
+    return deployed.function("AllocationFunction")

@@ -14,16 +14,6 @@ from tests.emf import counted
 from tests.factories import api_event, channel_principal, response_json, unique_order_payload
 
 
-@pytest.fixture
-def intake(deployed):
-    return deployed.function("IntakeFunction")
-
-
-@pytest.fixture
-def allocation(deployed):
-    return deployed.function("AllocationFunction")
-
-
 def post(intake, **overrides) -> dict:
     return response_json(intake.invoke(api_event("POST", "/orders", body=unique_order_payload(**overrides),
                                                  principal=channel_principal())))

@@ -21,11 +21,6 @@ def fixture(channel: str, name: str = "order.json") -> dict:
     return json.loads((FIXTURES / channel / name).read_text())
 
 
-@pytest.fixture
-def intake(deployed):
-    return deployed.function("IntakeFunction")
-
-
 def post(intake, channel, payload, key_channel=None, signed_with=None, header=None, raw=None):
     body = raw if raw is not None else json.dumps(payload)
     secret = signed_with if signed_with is not None else webhook_secret(channel)

@@ -12,11 +12,6 @@ from tests.emf import counted
 from tests.factories import ADMIN_PRINCIPAL, api_event, channel_principal, order_payload, response_json
 
 
-@pytest.fixture
-def intake(deployed):
-    return deployed.function("IntakeFunction")
-
-
 def post(intake, body, principal=None):
     principal = channel_principal() if principal is None else principal
     return intake.invoke(api_event("POST", "/orders", body=body, principal=principal))

@@ -17,11 +17,6 @@ CLEAR_VALUES = ("Ada Lovelace", "ada@example.com", "+14155550100", "1 Main St", 
 
 
 @pytest.fixture
-def intake(deployed):
-    return deployed.function("IntakeFunction")
-
-
-@pytest.fixture
 def privacy(deployed):
     return deployed.function("PrivacyFunction")
 

@@ -11,11 +11,6 @@ from tests.factories import ADMIN_PRINCIPAL, api_event, channel_principal, respo
 
 
 @pytest.fixture
-def intake(deployed):
-    return deployed.function("IntakeFunction")
-
-
-@pytest.fixture
 def review(deployed):
     return deployed.function("ReviewFunction")
 
