@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 
 from oms.changes import (
     MAX_ITEMS,
@@ -18,10 +18,10 @@ from oms.changes import (
     Movement,
     MovementKind,
     StockRanOut,
+    WaitingOrder,
     stock_updates,
 )
 from oms.models import CHANNEL_DATA, Location, Order, Stock
-from oms.store.orders import OrderSummary
 
 
 @dataclass
@@ -44,6 +44,7 @@ class MemoryStore:
     movements: list[Movement] = field(default_factory=list)
     transit: dict[tuple[str, ...], dict[str, int]] = field(default_factory=dict)  # lane -> bucket -> deliveries
     contend_next: bool = False  # the next commit meets another transaction (DynamoDB's TransactionConflict)
+    waitlists: dict[tuple[str, datetime, str], WaitingOrder] = field(default_factory=dict)  # (sku, placed_at, order)
 
     # ------------------------------------------------------------ oms.ports.Store
 
@@ -86,6 +87,11 @@ class MemoryStore:
                     buckets[bucket] = buckets.get(bucket, 0) + 1
         if change.order_id is None:
             return
+        for wait in change.waits_over:
+            self.waitlists.pop((wait.sku, wait.placed_at, change.order_id), None)
+        for wait in change.waits:
+            self.waitlists[(wait.sku, wait.placed_at, change.order_id)] = WaitingOrder(
+                change.order_id, wait.sku, wait.units, wait.placed_at, change.order_version)
         order = self.orders[change.order_id]
         moved = {move.shipment.shipment_id: move for move in change.shipment_moves}
         shipments = tuple(
@@ -115,11 +121,13 @@ class MemoryStore:
 
     # ------------------------------------------------------------ what review and backorders list
 
-    def in_status(self, status: str, limit: int = 50, after: str | None = None):
-        matching = sorted((o for o in self.orders.values() if o.status == status), key=lambda o: o.order_id)
-        return [OrderSummary(o.order_id, o.channel, o.channel_order_number, o.status, o.placed_at.isoformat(),
-                             o.updated_at.isoformat(), o.currency, str(o.total), o.hold_reasons)
-                for o in matching], None
+    def waiting_for(self, sku: str):
+        yield from (entry for (listed, _, _), entry in sorted(self.waitlists.items()) if listed == sku)
+
+    def forget_waiting(self, entry: WaitingOrder) -> None:
+        key = (entry.sku, entry.placed_at, entry.order_id)
+        if key in self.waitlists and self.waitlists[key].listed_by == entry.listed_by:
+            del self.waitlists[key]
 
     # ------------------------------------------------------------ stock, as operations change it
 

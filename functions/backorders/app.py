@@ -28,9 +28,10 @@ store = Tables(settings.orders_table, settings.inventory_table, dynamodb)  # lin
 
 def on_stock_change(record: DynamoDBRecord) -> None:
     new, old = record.dynamodb.new_image or {}, record.dynamodb.old_image or {}
-    if int(new.get("available", 0)) <= max(int(old.get("available", 0)), 0):
+    rise = int(new.get("available", 0)) - max(int(old.get("available", 0)), 0)
+    if rise <= 0:
         return  # a reservation or a loss: nothing new to promise
-    moved = resource_waiting_orders(new["sku"], review, store)
+    moved = resource_waiting_orders(new["sku"], rise, review, store)
     metrics.add_metric(name="OrdersResourced", unit=MetricUnit.Count, value=len(moved))
     logger.info("stock rose", extra={"sku": new["sku"], "orders_resourced": len(moved)})
 

@@ -28,6 +28,7 @@ from oms.changes import (
     Movement,
     MovementKind,
     StockRanOut,
+    Waiting,
 )
 from oms.lifecycle import check_transition, derived_status, outstanding_units
 from oms.models import (
@@ -153,10 +154,15 @@ def allocation_change(order: Order, plan: SourcingPlan, locations: dict[str, Loc
     promises = [s.promised_by for s in shipments if s.promised_by]
     # The first promise is kept: sourcing again after a rejection does not move what the customer was told.
     header = {"promised_delivery": max(promises).isoformat()} if promises and order.promised_delivery is None else {}
-    header["waiting_skus"] = sorted({line.sku for line in plan.backorders})
+    short_of = Counter()
+    for line in plan.backorders:
+        short_of[line.sku] += line.quantity
+    header["waiting_skus"] = sorted(short_of)
     return Change(
         at=now, actor=ACTOR, order_id=order.order_id, order_from=order.status, order_version=order.version,
         order_to=status, new_shipments=shipments, header=header,
+        waits=tuple(Waiting(sku, units, order.placed_at) for sku, units in sorted(short_of.items())),
+        waits_over=tuple(Waiting(sku, 0, order.placed_at) for sku in sorted(set(order.waiting_skus) - set(short_of))),
         movements=tuple(Movement(line.sku, s.location_id, MovementKind.RESERVE, reserved=line.quantity,
                                  reason=f"reserved for {s.shipment_id}", order_id=order.order_id,
                                  shipment_id=s.shipment_id) for s in shipments for line in s.lines),

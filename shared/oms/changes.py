@@ -166,6 +166,27 @@ class TransitCount:
 
 
 @dataclass(frozen=True)
+class Waiting:
+    """An order waits for units of a SKU that no location could give it: where a rise in that
+    SKU's stock looks first, oldest order first."""
+
+    sku: str
+    units: int
+    placed_at: datetime
+
+
+@dataclass(frozen=True)
+class WaitingOrder:
+    """One order on a SKU's waiting list, as stored."""
+
+    order_id: str
+    sku: str
+    units: int
+    placed_at: datetime
+    listed_by: int  # the order version whose commit listed it: a later listing is not forgotten for it
+
+
+@dataclass(frozen=True)
 class Change:
     at: datetime
     actor: str
@@ -192,6 +213,9 @@ class Change:
     movements: tuple[Movement, ...] = ()
     capacity: tuple[CapacityUse, ...] = ()
     transit: tuple[TransitCount, ...] = ()
+    # The order waits for these from now on, and no longer for those (one SKU never in both).
+    waits: tuple[Waiting, ...] = ()
+    waits_over: tuple[Waiting, ...] = ()
     history: tuple[HistoryEvent, ...] = field(default=())
 
     @property
@@ -205,6 +229,7 @@ class Change:
                 + len(self.line_cancellations) + len(self.new_returns) + len(self.return_moves)
                 + (max(len(self.lines_replaced), self.lines_before) if self.lines_replaced is not None else 0)
                 + len(self.new_refunds) + len(self.refund_moves) + sum(len(count.lanes) for count in self.transit)
+                + len(self.waits) + len(self.waits_over)
                 + (1 if self.order_version is not None else 0) + len(self.history))
 
 

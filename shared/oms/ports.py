@@ -6,11 +6,11 @@ promises, so the domain's rules can be checked over thousands of random historie
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from datetime import date
 from typing import Protocol
 
-from oms.changes import Change
+from oms.changes import Change, WaitingOrder
 from oms.models import Location, Order, Stock
 
 
@@ -32,3 +32,11 @@ class Store(Protocol):
     def commit(self, change: Change) -> None:
         """All of the change or none of it; raises StockRanOut, CapacityRanOut, ChangeConflict
         or ChangeTooLarge (oms.changes) when its conditions do not hold."""
+
+
+class Waitlists(Protocol):
+    def waiting_for(self, sku: str) -> Iterator[WaitingOrder]:
+        """The orders waiting for the SKU, oldest first, read a page at a time as they are taken."""
+
+    def forget_waiting(self, entry: WaitingOrder) -> None:
+        """The order no longer waits for that SKU (cancelled, or sourced meanwhile)."""

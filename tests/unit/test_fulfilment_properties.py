@@ -174,7 +174,7 @@ class Fulfilment(RuleBasedStateMachine):
     def receive(self, sku, location_id, quantity):
         self.store.receive(sku, location_id, quantity)
         self.came_in[(sku, location_id)] += quantity
-        self._run(("backorders", sku))
+        self._run(("backorders", sku, quantity))
 
     @precondition(lambda self: self.order_ids)
     @rule(which=st.integers(0, 99), to=st.integers(0, len(ADDRESSES) - 1))
@@ -303,7 +303,7 @@ class Fulfilment(RuleBasedStateMachine):
                 case "channel_version":
                     apply_version(args[0], "web", args[1], self.store, _sealed_personal, None, NOW)
                 case "backorders":
-                    resource_waiting_orders(args[0], self.store, self.store, NOW)
+                    resource_waiting_orders(args[0], args[1], self.store, self.store, NOW)
                 case "accept":
                     accept(args[0], args[1], self.store, NOW)
                 case "pick":

@@ -25,6 +25,7 @@ from oms.changes import (
     ShipmentMove,
     StockRanOut,
     StockUpdate,
+    Waiting,
     stock_updates,
 )
 from oms.lifecycle import OPEN
@@ -79,6 +80,10 @@ class ChangeStore:
               for r in change.new_refunds),
             *(self._refund_move(move) for move in change.refund_moves),
             *(self._counted(lane, count.buckets) for count in change.transit for lane in count.lanes),
+            *(self._waits(change, wait) for wait in change.waits),
+            *({"Delete": {"TableName": self._orders, "Key": keys.waiting(wait.sku, utc_iso(wait.placed_at),
+                                                                          change.order_id)}}
+              for wait in change.waits_over),
             *(history_put(self._orders, change.order_id, event, place) for place, event in enumerate(change.history)),
             *(movement_put(self._inventory, movement, at, change.actor) for movement in change.movements),
         ]
@@ -98,6 +103,12 @@ class ChangeStore:
             if any(reason.get("Code") == "TransactionConflict" for reason in reasons):
                 raise ChangeContended(change.order_id) from error
             raise
+
+    def _waits(self, change: Change, wait: Waiting) -> dict:
+        item = {**keys.waiting(wait.sku, utc_iso(wait.placed_at), change.order_id),
+                "order_id": {"S": change.order_id}, "sku": {"S": wait.sku}, "units": {"N": str(wait.units)},
+                "listed_by": {"N": str(change.order_version)}}
+        return {"Put": {"TableName": self._orders, "Item": item}}
 
     def _stock(self, update: StockUpdate) -> dict:
         if update.creates:

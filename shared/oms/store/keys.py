@@ -9,6 +9,7 @@ Orders table, one item collection per order:
                                HISTORY#<at>#<nn><rand>  a history event: ordered by time, then by its
                                                         place in its change; never two on one key
     CHANNEL_ORDER#<ch>#<id>    CHANNEL_ORDER            uniqueness of a channel's order
+    WAITING#<sku>              <placed_at>#<order_id>   an order waits for units of the SKU, oldest first
     CHECKPOINT#<name>          CHECKPOINT               where a poller got to
     PARKED#<tracking number>   UPDATE#<provider>#<hash> carrier events for a number no shipment has yet
     TRANSIT#<carrier>#<service> LANE#<from>#<to>        transit days of delivered parcels, counted
@@ -109,6 +110,15 @@ def shipment_key(order_id: str, shipment_id: str) -> Key:
 
 def channel_order(channel: str, channel_order_id: str) -> Key:
     return key(f"CHANNEL_ORDER#{channel}#{channel_order_id}", UNIQUE)
+
+
+def waiting_pk(sku: str) -> str:
+    return f"WAITING#{sku}"
+
+
+def waiting(sku: str, placed_at: str, order_id: str) -> Key:
+    """`placed_at` as utc_iso writes it, so the sort key orders by time."""
+    return key(waiting_pk(sku), f"{placed_at}#{order_id}")
 
 
 def checkpoint(name: str) -> Key:

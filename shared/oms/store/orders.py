@@ -9,11 +9,13 @@ create a second order.
 from __future__ import annotations
 
 import time
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
-from oms.models import CHANNEL_DATA, Address, HistoryEvent, Order, OrderLine
+from oms.changes import WaitingOrder
+from oms.models import CHANNEL_DATA, Address, HistoryEvent, Order, OrderLine, utc_iso
 from oms.pii import PiiVault, erase
 from oms.store import cursors, keys
 from oms.store.items import from_item, history_item, history_put, to_item, without_keys
@@ -309,6 +311,23 @@ class OrderReview:
             "TableName": self._table, "IndexName": "ByStatus",
             "KeyConditionExpression": "status_key = :status AND updated_at < :cutoff",
             "ExpressionAttributeValues": {":status": {"S": keys.status_key(status)}, ":cutoff": {"S": cutoff}}})
+
+    def waiting_for(self, sku: str) -> Iterator[WaitingOrder]:
+        request = {"TableName": self._table, "KeyConditionExpression": "pk = :pk",
+                   "ExpressionAttributeValues": {":pk": {"S": keys.waiting_pk(sku)}}}
+        for page in self._client.get_paginator("query").paginate(**request):
+            for item in page["Items"]:
+                placed_at, _, order_id = item["sk"]["S"].rpartition("#")
+                yield WaitingOrder(order_id, sku, int(item["units"]["N"]), datetime.fromisoformat(placed_at),
+                                   int(item["listed_by"]["N"]))
+
+    def forget_waiting(self, entry: WaitingOrder) -> None:
+        try:
+            self._client.delete_item(
+                TableName=self._table, Key=keys.waiting(entry.sku, utc_iso(entry.placed_at), entry.order_id),
+                ConditionExpression="listed_by = :seen", ExpressionAttributeValues={":seen": {"N": str(entry.listed_by)}})
+        except self._client.exceptions.ConditionalCheckFailedException:
+            pass  # allocation listed it again meanwhile: it waits still
 
     def in_status(self, status: str, limit: int = 50, after: str | None = None) -> tuple[list[OrderSummary], str | None]:
         """Orders in a status, longest unchanged first; `after` continues a previous page."""
