@@ -2,7 +2,7 @@
 `oms notices` prints the customer notices it sends, `oms alerts` what it tells operations, and
 `oms metrics` the metrics it has emitted; `oms chat` talks to its assistant as a customer;
 `oms keys` manages a stage's API keys;
-`oms import` loads a retailer's legacy orders."""
+`oms import` loads a retailer's legacy orders; `oms check` reports what in the tables does not hold."""
 
 from __future__ import annotations
 
@@ -31,7 +31,8 @@ def _run_local(arguments: argparse.Namespace) -> int:
     from infra.local.stack import LocalStack
 
     stack = LocalStack(Path(arguments.template), port=arguments.port, moto_port=arguments.moto_port,
-                       receiver_port=arguments.receiver_port, schedule_speed=arguments.schedule_speed)
+                       receiver_port=arguments.receiver_port, schedule_speed=arguments.schedule_speed,
+                       faults=arguments.faults)
     # Blocked before any thread starts (threads inherit the mask) and then waited for: a
     # Python signal handler could interrupt the main thread inside a lock it then needs.
     stop_signals = {signal.SIGINT, signal.SIGTERM}
@@ -53,6 +54,7 @@ OMS local stack
   chat         POST {stack.url}/webhooks/rest/webhook (Rasa REST channel) and /chat/parse with x-api-key {CHAT_KEY};
                `oms chat` talks to the assistant in English or Chinese
   schedules    {len(stack.schedules.names)} of the template's, run {speed} (--schedule-speed N: N times as often)
+  faults       {_faults_line(arguments.faults)}
   logs         one line per log record here; every JSON log line and metric in {arguments.log_file}
                (`oms metrics` sums the metrics); `oms alerts -f` prints what operations are alerted to
 
@@ -68,6 +70,13 @@ ready: serving on {stack.url} (Ctrl-C stops)""",
     signal.sigwait(stop_signals)
     stack.stop()
     return 0
+
+
+def _faults_line(faults) -> str:
+    if faults is None:
+        return "none (OMS_FAULTS=seed=7,all=0.01 makes AWS misbehave for the functions)"
+    rates = " ".join(f"{fault}={rate:g}" for fault, rate in faults.rates.items() if rate)
+    return f"seed={faults.seed} {rates}; each one injected is logged as oms.faults"
 
 
 def _chat(arguments: argparse.Namespace) -> int:
@@ -252,6 +261,33 @@ def _import(arguments: argparse.Namespace) -> int:
     return 0 if tally.complete else 1
 
 
+def _check(arguments: argparse.Namespace) -> int:
+    import boto3
+    from botocore.exceptions import BotoCoreError, ClientError
+
+    from infra.check import report_json, report_lines, tables_for
+    from infra.local.clients import local_client
+    from oms.store.audit import ScanOutOfOrder, audit
+
+    def fail(message: str) -> int:
+        print(f"oms check: error: {message}", file=sys.stderr)
+        return 2
+
+    tables = tables_for(arguments.stage, arguments.orders_table, arguments.inventory_table)
+    if tables is None:
+        return fail(f"stage {arguments.stage}: give --orders-table and --inventory-table "
+                    "(or OMS_ORDERS_TABLE, OMS_INVENTORY_TABLE), or --stage local")
+    try:
+        client = local_client("dynamodb") if arguments.stage == "local" else boto3.client("dynamodb")
+        report = audit(tables.orders, tables.inventory, client)
+    except BotoCoreError as error:  # no region, no credentials, no endpoint: said in one line
+        return fail(f"{error} (AWS credentials and region come from the environment, as for any AWS tool)")
+    except (ClientError, ScanOutOfOrder) as error:
+        return fail(f"{error} (tables {tables.orders}, {tables.inventory})")
+    print(report_json(report) if arguments.json else "\n".join(report_lines(report)))
+    return 0 if report.ok else 1
+
+
 def _schedule_speed(text: str) -> float:
     try:
         value = float(text)
@@ -260,6 +296,15 @@ def _schedule_speed(text: str) -> float:
     if not 0 < value < float("inf"):
         raise argparse.ArgumentTypeError(f"{text!r}: the speed must be above 0 and finite")
     return value
+
+
+def _faults(text: str):
+    from infra.faults import Faults, FaultsUnreadable
+
+    try:
+        return Faults.parse(text) if text else None
+    except FaultsUnreadable as error:
+        raise argparse.ArgumentTypeError(str(error)) from None
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -283,6 +328,9 @@ def _parser() -> argparse.ArgumentParser:
     local.add_argument("--log-file", default=str(DEFAULT_LOG_FILE), metavar="PATH",
                        help=f"where every JSON log line and EMF metric goes, emptied at start; the terminal "
                             f"gets one readable line per log record (default {DEFAULT_LOG_FILE})")
+    local.add_argument("--faults", type=_faults, metavar="SPEC", default=os.environ.get("OMS_FAULTS", ""),
+                       help="make AWS misbehave for the functions, e.g. seed=7,all=0.01,duplicate=0.05 (faults: "
+                            "conflict condition throttle sqs_failed timeout lost_answer die duplicate; env OMS_FAULTS; default none)")
     local.set_defaults(run=_local)
 
     alerts = commands.add_parser("alerts", help="print what the local stack's ops topic alerts operations to")
@@ -383,6 +431,22 @@ See README.md, "Importing legacy orders".""")
     importing.add_argument("--hash-secret", default=os.environ.get("OMS_PII_HASH_SECRET"),
                            help="the stack's PiiHashSecretArn output (env OMS_PII_HASH_SECRET)")
     importing.set_defaults(run=_import)
+
+    check = commands.add_parser(
+        "check", help="read a stage's tables and report every broken invariant (writes nothing)",
+        description="Reads the Orders and Inventory tables whole, page by page, and reports what does not "
+                    "hold: stock arithmetic, reservations against open shipments, derived statuses, whole "
+                    "item collections, uniqueness items, index attributes, capacity, the catalogue. "
+                    "AWS credentials, region and endpoint (AWS_ENDPOINT_URL) come from the environment.",
+        epilog="exit status: 0 nothing is broken; 1 something is; 2 the check could not start or stopped.")
+    check.add_argument("--stage", default=os.environ.get("OMS_STAGE", "dev"),
+                       help="local reads the local stack's tables (env OMS_STAGE; default dev)")
+    check.add_argument("--orders-table", default=os.environ.get("OMS_ORDERS_TABLE"),
+                       help="the stack's Orders table (env OMS_ORDERS_TABLE)")
+    check.add_argument("--inventory-table", default=os.environ.get("OMS_INVENTORY_TABLE"),
+                       help="the stack's Inventory table (env OMS_INVENTORY_TABLE)")
+    check.add_argument("--json", action="store_true", help="the report as one JSON document")
+    check.set_defaults(run=_check)
     return parser
 
 

@@ -191,7 +191,7 @@ class Faults:
 
     def _count(self, fault: Fault, service: str, operation: str, scripted: bool) -> Fault:
         self.injected[fault] += 1
-        logger.warning(json.dumps({"fault": str(fault), "service": service, "operation": operation,
+        logger.warning(json.dumps({"logger": logger.name, "fault": str(fault), "service": service, "operation": operation,
                                    "seed": self.seed, "n": self.injected.total(), "scripted": scripted}))
         return fault
 
