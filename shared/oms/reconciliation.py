@@ -1,6 +1,7 @@
 """What must hold across records: stock reserved against the open shipments that hold it, a
 location day's committed units against the shipments picked on it, uniqueness items against
-the orders they guard, stocked SKUs against the catalogue.
+the orders they guard, stocked SKUs against the catalogue, orders waiting for stock against
+the SKUs' waiting lists a rise reads.
 
 Only totals and ids are kept, never records, so both tables can be read once, in any order,
 a page at a time.
@@ -12,6 +13,7 @@ from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass
 
+from oms.backorders import WAITING
 from oms.consistency import OrderRecord, StockRecord, Violation
 from oms.lifecycle import OPEN
 from oms.models import ShipmentStatus
@@ -39,11 +41,15 @@ class Reconciliation:
         self._stocked: set[str] = set()
         self._known: set[str] = set()
         self._listed: set[str] = set()
+        self._waiting: set[tuple[str, str]] = set()  # (sku, order): an order waits for units of the SKU
+        self._waitlisted: set[tuple[str, str]] = set()
 
     def order(self, record: OrderRecord) -> None:
         self._orders.add(record.order_id)
         if record.uniqueness_key:
             self._needed[record.uniqueness_key] = record.order_id
+        if record.order is not None and record.order.status in WAITING:
+            self._waiting.update((sku, record.order_id) for sku in record.order.waiting_skus)
         for shipment in record.shipments:
             if shipment.status in OPEN:
                 for line in shipment.lines:
@@ -67,8 +73,17 @@ class Reconciliation:
     def listing(self, sku: str) -> None:
         self._listed.add(sku)
 
+    def waitlisted(self, sku: str, order_id: str) -> None:
+        self._waitlisted.add((sku, order_id))
+
     def violations(self) -> list[Violation]:
-        return [*self._reservations(), *self._capacity(), *self._uniqueness(), *self._catalogue()]
+        return [*self._reservations(), *self._capacity(), *self._uniqueness(), *self._catalogue(),
+                *self._waitlists()]
+
+    def _waitlists(self) -> Iterator[Violation]:
+        for sku, order_id in sorted(self._waiting - self._waitlisted):
+            yield Violation("waiting_unlisted", order_id,
+                            f"waits for {sku} but is not on its waiting list: no stock rise would source it")
 
     def _reservations(self) -> Iterator[Violation]:
         for sku, location_id in sorted(self._held.keys() | self._reserved.keys()):

@@ -112,6 +112,13 @@ def test_a_deleted_header_is_found(deployed, placed):
     assert found(deployed) == [("header_missing", order_id)]
 
 
+def test_a_waiting_order_missing_from_its_skus_waiting_list_is_found(deployed, placed):
+    order = placed["short"]
+    delete(deployed, "OrdersTable", keys.waiting("HOODIE-GREY-S", order["placed_at"], order["order_id"]))
+
+    assert found(deployed) == [("waiting_unlisted", order["order_id"])]
+
+
 def test_a_deleted_uniqueness_item_is_found(deployed, placed):
     order = placed["held"]
     delete(deployed, "OrdersTable", keys.channel_order("web", order["channel_order_id"]))

@@ -59,6 +59,8 @@ def _order_records(table: str, client: Any, totals: Reconciliation, page_size: i
     for item in _scan(table, client, page_size):
         if item["sk"] == keys.UNIQUE:
             totals.uniqueness(item["pk"], item.get("order_id", ""))
+        elif item["pk"].startswith(keys.waiting_pk("")):
+            totals.waitlisted(item["sku"], item["order_id"])
         elif item["pk"].startswith(_ORDERS):
             if item["pk"] != pk:
                 if collection:
