@@ -10,7 +10,6 @@ from aws_lambda_powertools import Logger
 from aws_lambda_powertools.logging import correlation_paths
 from aws_lambda_powertools.metrics import EphemeralMetrics, MetricUnit
 from chalice import Response
-from pydantic import BaseModel, ConfigDict, Field
 
 from chatbot.actions.backend import from_environment, use
 from chatbot.assistant import assistant, interpreter
@@ -26,37 +25,18 @@ app = Api("oms-chat")
 chat = from_environment()
 use(chat)  # the actions act through this function's stores
 dialogue, understanding = assistant(), interpreter()  # model, domain and actions loaded once, at init
-# Longer than anyone types to a shop; the NLU reads the first 2,000 characters.
-_LONGEST_MESSAGE = 10_000
-
-
-class Parse(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
-    text: str = Field(max_length=_LONGEST_MESSAGE)
-
-
-class Message(BaseModel):
-    """As Rasa's REST channel takes it; `metadata` is accepted and not used."""
-
-    model_config = ConfigDict(extra="forbid")
-
-    # Unguessable, since it alone names the conversation: the widget makes a random one.
-    sender: str = Field(min_length=16, max_length=128, pattern=r"^[A-Za-z0-9_.:-]+$")
-    message: str = Field(max_length=_LONGEST_MESSAGE)
-    metadata: dict | None = None
 
 
 @app.route("/chat/parse", methods=["POST"])
 def parse() -> Response:
-    text = app.body(Parse).text
+    text = app.body().text
     _count(f"key:{app.principal.name}", settings.turns_per_key)
     return Response(body=understanding.parse(text), status_code=200)
 
 
 @app.route("/webhooks/rest/webhook", methods=["POST"])
 def webhook() -> Response:
-    asked, shop = app.body(Message), app.principal.shop
+    asked, shop = app.body(), app.principal.shop
     conversations = chat.conversations
     _count(f"key:{app.principal.name}", settings.turns_per_key)
     _count(f"conversation:{shop}:{sender_digest(asked.sender)}", settings.turns_per_sender)

@@ -3,16 +3,14 @@ the shipments sourced to it."""
 
 import functools
 import os
-from typing import Literal
 
 import boto3
 from aws_lambda_powertools import Logger
 from aws_lambda_powertools.logging import correlation_paths
 from aws_lambda_powertools.metrics import EphemeralMetrics, MetricUnit
 from chalice import Response
-from pydantic import BaseModel, ConfigDict, Field
 
-from oms.fulfilment import RejectionReason, accept, pick, reject, ship
+from oms.fulfilment import accept, pick, reject, ship
 from oms.models import Shipment
 from oms.picks import may_see_recipient, pick_of
 from oms.pii import opening_vault
@@ -20,7 +18,6 @@ from oms.settings import FulfilmentSettings
 from oms.store.orders import OrderStore
 from oms.store.shipments import ShipmentStore
 from oms.store.tables import Tables
-from oms.store.cursors import Cursor
 from oms_http import Api, Problem
 
 settings = FulfilmentSettings.model_validate(dict(os.environ))
@@ -39,33 +36,10 @@ def recipients() -> OrderStore:
     return OrderStore(settings.orders_table, dynamodb, opening_vault(boto3.client("kms"), settings.pii_key_id))
 
 
-class PickListing(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
-    status: Literal["pending", "accepted", "picked"] = "pending"
-    location_id: str | None = Field(default=None, min_length=1, max_length=64)
-    limit: int = Field(default=50, ge=1, le=100)
-    after: Cursor | None = None
-
-
-class Shipped(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
-    carrier: str = Field(min_length=1, max_length=64)
-    tracking_number: str = Field(min_length=1, max_length=64, pattern=r"\S")
-    service: str | None = Field(default=None, min_length=1, max_length=64)  # ground, next_day_air, ...
-
-
-class Rejection(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
-    reason: RejectionReason
-
-
 @app.route("/shipments", methods=["GET"])
 def open_picks() -> Response:
     """A location's own open picks (admin: any location's, without the recipient), oldest first."""
-    listing, principal = app.query(PickListing), app.principal
+    listing, principal = app.query(), app.principal
     if principal.kind == "location" and listing.location_id not in (None, principal.location_id):
         raise Problem(403, "this key lists its own location's picks only")
     location_id = principal.location_id or listing.location_id
@@ -91,14 +65,14 @@ def pick_shipment(shipment_id: str) -> Response:
 
 @app.route("/shipments/{shipment_id}/ship", methods=["POST"])
 def ship_shipment(shipment_id: str) -> Response:
-    shipped = app.body(Shipped)
+    shipped = app.body()
     return _answer("ship", ship(shipment_id, app.principal.location_id, shipped.carrier, shipped.tracking_number,
                                 store, service=shipped.service))
 
 
 @app.route("/shipments/{shipment_id}/reject", methods=["POST"])
 def reject_shipment(shipment_id: str) -> Response:
-    return _answer("reject", reject(shipment_id, app.principal.location_id, app.body(Rejection).reason, store))
+    return _answer("reject", reject(shipment_id, app.principal.location_id, app.body().reason, store))
 
 
 def _answer(action: str, shipment: Shipment) -> Response:

@@ -18,7 +18,6 @@ from oms.channels import ChannelOrder, ChannelPayloadError, ChannelRefund, adapt
 from oms.channels.fetching import FetchRequest, notified_order_id
 from oms.intake import Outcome, order_receiving, receive_order
 from oms.json_body import parse_json_object
-from oms.models import OrderSubmission
 from oms.settings import IntakeSettings
 from oms.webhooks import verify
 from oms_http import Api, Problem, signing_secrets
@@ -40,7 +39,7 @@ _METRIC_BY_OUTCOME = {Outcome.DUPLICATE: "DuplicateOrderPosts", Outcome.STALE: "
 
 @app.route("/orders", methods=["POST"])
 def post_order() -> Response:
-    submission = app.body(OrderSubmission)
+    submission = app.body()
     return _received(receive_order(submission, app.principal.channel, orders, screening=receiving.screening))
 
 

@@ -8,15 +8,13 @@ from aws_lambda_powertools import Logger
 from aws_lambda_powertools.logging import correlation_paths
 from aws_lambda_powertools.metrics import EphemeralMetrics, MetricUnit
 from chalice import Response
-from pydantic import BaseModel, ConfigDict, Field
 
-from oms.models import Channel, OrderStatus
+from oms.models import OrderStatus
 from oms.cancellation import cancel
 from oms.review import decide
 from oms.settings import TablesSettings
 from oms.store.orders import OrderReview
 from oms.store.tables import Tables
-from oms.store.cursors import Cursor
 from oms_http import Api, Problem
 
 settings = TablesSettings.model_validate(dict(os.environ))
@@ -29,40 +27,9 @@ review = OrderReview(settings.orders_table, dynamodb)
 store = Tables(settings.orders_table, settings.inventory_table, dynamodb)  # shipments and status only, no PII
 
 
-class Listing(BaseModel):
-    """Orders in a status; or, with `number`, the orders a customer's order number names."""
-
-    model_config = ConfigDict(extra="forbid")
-
-    status: OrderStatus = OrderStatus.ON_HOLD
-    limit: int = Field(default=50, ge=1, le=100)
-    after: Cursor | None = None
-    number: str | None = Field(default=None, min_length=1, max_length=200)
-    channel: Channel | None = None
-
-
-class Decision(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
-    reason: str | None = Field(default=None, max_length=500)
-
-
-class CancelledUnits(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
-    line_no: int = Field(ge=1)
-    quantity: int = Field(ge=1)
-
-
-class Cancellation(Decision):
-    """The whole order, or `lines` (units of some lines)."""
-
-    lines: list[CancelledUnits] | None = Field(default=None, min_length=1, max_length=100)
-
-
 @app.route("/orders", methods=["GET"])
 def list_orders() -> Response:
-    listing = app.query(Listing)
+    listing = app.query()
     if listing.number:
         orders, after = review.by_number(listing.number, listing.channel), None
     else:
@@ -77,7 +44,7 @@ def approve(order_id: str) -> Response:
 
 @app.route("/orders/{order_id}/cancel", methods=["POST"])
 def cancel_order(order_id: str) -> Response:
-    asked = app.body(Cancellation, optional=True)
+    asked = app.body()
     if app.principal.kind == "channel":  # a channel cancels its own orders only
         order = store.order(order_id) if order_id.startswith("ord_") else None
         if order is None:
@@ -95,7 +62,7 @@ def cancel_order(order_id: str) -> Response:
 
 
 def _decide(order_id: str, wanted: OrderStatus) -> Response:
-    decision = app.body(Decision, optional=True)
+    decision = app.body()
     event = decide(order_id, wanted, app.principal.name, decision.reason, store)
     logger.info("order reviewed", extra={"order_id": order_id, "status": wanted, "by": app.principal.name})
     _count_decision(wanted)

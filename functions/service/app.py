@@ -9,12 +9,11 @@ from aws_lambda_powertools.logging import correlation_paths
 from aws_lambda_powertools.metrics import EphemeralMetrics, MetricUnit
 from aws_lambda_powertools.utilities import parameters
 from chalice import Response
-from pydantic import BaseModel, ConfigDict, Field
 
 from oms import refunds, returns
 from oms.addresses import change_address
 from oms.intake import pii_vault
-from oms.models import Address, ReceivedLine, Return, ReturnReason
+from oms.models import Return
 from oms.policy import ReturnRules
 from oms.settings import ServiceSettings
 from oms.store.orders import OrderStore
@@ -31,54 +30,13 @@ store = Tables(settings.orders_table, settings.inventory_table, dynamodb)  # dec
 sealed = OrderStore(settings.orders_table, dynamodb, pii_vault(settings, boto3.client("kms")))
 
 
-class AddressChange(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
-    shipping_address: Address
-
-
-class ReturnedUnits(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
-    line_no: int = Field(ge=1)
-    quantity: int = Field(ge=1)
-    reason: ReturnReason
-
-
-class ReturnRequest(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
-    lines: list[ReturnedUnits] = Field(min_length=1, max_length=100)
-
-
-class Receipt(BaseModel):
-    """What arrived; an admin names where (a location key is where)."""
-
-    model_config = ConfigDict(extra="forbid")
-
-    lines: list[ReceivedLine] = Field(min_length=1, max_length=100)
-    location_id: str | None = Field(default=None, min_length=1, max_length=64)
-
-
-class Rejection(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
-    reason: str = Field(min_length=1, max_length=500)
-
-
-class Confirmation(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
-    channel_refund_id: str | None = Field(default=None, min_length=1, max_length=128)
-
-
 def return_rules() -> ReturnRules:
     return ReturnRules.model_validate(parameters.get_parameter(settings.return_rules, transform="json", max_age=60))
 
 
 @app.route("/orders/{order_id}/address", methods=["POST"])
 def new_address(order_id: str) -> Response:
-    address = app.body(AddressChange).shipping_address
+    address = app.body().shipping_address
     order = change_address(order_id, address, app.principal.name, store, sealed.resealed_with)
     logger.info("address changed", extra={"order_id": order_id, "status": order.status, "by": app.principal.name})
     _count_request("change_address")
@@ -89,7 +47,7 @@ def new_address(order_id: str) -> Response:
 
 @app.route("/orders/{order_id}/returns", methods=["POST"])
 def ask_return(order_id: str) -> Response:
-    asked = app.body(ReturnRequest)
+    asked = app.body()
     units = {line.line_no: line.quantity for line in asked.lines}
     if len(units) != len(asked.lines):
         raise Problem(422, "request is invalid", [{"field": "lines", "problem": "each line once"}])
@@ -105,12 +63,12 @@ def authorise_return(return_id: str) -> Response:
 
 @app.route("/returns/{return_id}/reject", methods=["POST"])
 def reject_return(return_id: str) -> Response:
-    return _answer("reject_return", returns.reject(return_id, app.principal.name, app.body(Rejection).reason, store))
+    return _answer("reject_return", returns.reject(return_id, app.principal.name, app.body().reason, store))
 
 
 @app.route("/returns/{return_id}/receive", methods=["POST"])
 def receive_return(return_id: str) -> Response:
-    receipt, principal = app.body(Receipt), app.principal
+    receipt, principal = app.body(), app.principal
     if principal.kind == "location" and receipt.location_id not in (None, principal.location_id):
         raise Problem(403, "this key receives at its own location only")
     where = principal.location_id or receipt.location_id
@@ -121,8 +79,7 @@ def receive_return(return_id: str) -> Response:
 
 @app.route("/refunds/{refund_id}/confirm", methods=["POST"])
 def confirm_refund(refund_id: str) -> Response:
-    confirmed = refunds.confirm(refund_id, app.principal.name, store, app.body(Confirmation, optional=True)
-                                .channel_refund_id)
+    confirmed = refunds.confirm(refund_id, app.principal.name, store, app.body().channel_refund_id)
     logger.info("refund confirmed", extra={"refund_id": refund_id, "by": app.principal.name})
     _count_request("confirm_refund")
     return Response(body=confirmed.model_dump(mode="json"), status_code=200)

@@ -48,6 +48,9 @@ ROUTES: dict[tuple[str, str], frozenset[Kind]] = {
 # them through, and the handler admits only a request that carries its sender's own proof.
 SIGNED_BY_SENDER: frozenset[tuple[str, str]] = frozenset({("POST", "/carriers/{provider}/events")})
 
+# Routes anyone may read without a key: the API's own contract, which callers need before they have one.
+PUBLIC: frozenset[tuple[str, str]] = frozenset({("GET", "/openapi.json")})
+
 
 def routes_for(kind: Kind) -> list[tuple[str, str]]:
     return sorted(route for route, kinds in ROUTES.items() if kind in kinds)

@@ -16,7 +16,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 from datetime import datetime
-from enum import StrEnum
 
 from oms import eta
 from oms.carriers import normal_tracking_number
@@ -25,17 +24,9 @@ from oms.deciding import decide_and_commit
 from oms.errors import NotFound, NotYours
 from oms.ids import order_id_of
 from oms.lifecycle import DERIVED, TransitionRefused, check_shipment_move, check_transition, derived_status
-from oms.models import HistoryEvent, Order, OrderStatus, Shipment, ShipmentChange, ShipmentStatus
+from oms.models import HistoryEvent, Order, OrderStatus, RejectionReason, Shipment, ShipmentChange, ShipmentStatus
 from oms.ports import Store
 from oms.tracking import late_on_leaving
-
-
-
-class RejectionReason(StrEnum):
-    NO_STOCK = "no_stock"
-    DAMAGED = "damaged"
-    NO_CAPACITY = "no_capacity"
-    OTHER = "other"
 
 
 class ShipmentNotFound(NotFound):

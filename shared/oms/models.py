@@ -515,6 +515,15 @@ class ShipmentStatus(StrEnum):
     RETURNED = "returned"
 
 
+class RejectionReason(StrEnum):
+    """Why a location turns down a shipment sourced to it."""
+
+    NO_STOCK = "no_stock"
+    DAMAGED = "damaged"
+    NO_CAPACITY = "no_capacity"
+    OTHER = "other"
+
+
 class DelayReason(StrEnum):
     EXCEPTION = "exception"  # the carrier reports a problem: held, damaged, customs, address
     ATTEMPT_FAILED = "attempt_failed"

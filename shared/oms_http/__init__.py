@@ -3,9 +3,12 @@
 `Api` is a Chalice app whose routes are guarded and answered alike: a caller whose key may
 not call the route gets 403 before the view runs; a view raises what stops it (a body or
 query that does not validate, an oms NotFound, NotYours or Conflict, a Problem of its own)
-and gets the same JSON answer everywhere:
+and gets the same JSON answer everywhere (a `Refusal`):
 
     {"message": ..., "errors": [{"field": ..., "problem": ...}]}
+
+A view validates its body and query with the models `oms_http.inputs` declares for its route,
+the same the API's contract describes.
 
 A POST with an `Idempotency-Key` header is answered once: the same key and body from the same
 caller get the first answer again, without running the view; the same key with another body is
@@ -20,18 +23,18 @@ import functools
 import json
 import os
 from collections.abc import Callable
-from typing import Any, TypeVar
+from typing import Any
 
 from chalice import Chalice, Response
-from pydantic import BaseModel, ValidationError
+from pydantic import BaseModel, ConfigDict, ValidationError
 
 from oms.access import caller
 from oms.errors import Conflict, NotFound, NotYours
 from oms.json_body import BodyRejected, parse_json_object
 from oms.models import field_errors
 from oms.principals import Principal
+from oms_http.inputs import NO_INPUTS, Inputs, inputs_of
 
-Model = TypeVar("Model", bound=BaseModel)
 IDEMPOTENCY_HEADER = "idempotency-key"
 _ANSWERS_KEPT_SECONDS = 24 * 3600
 
@@ -42,6 +45,20 @@ class Problem(Exception):
     def __init__(self, status: int, message: str, errors: list[dict] | None = None, **extra: Any):
         super().__init__(message)
         self.status, self.message, self.errors, self.extra = status, message, errors, extra
+
+
+class FieldProblem(BaseModel):
+    field: str  # a dotted path into the body or query, or a header's name
+    problem: str
+
+
+class Refusal(BaseModel):
+    """Every refusal's body; some add what the caller needs next (the `order_id` of a conflict)."""
+
+    model_config = ConfigDict(extra="allow")
+
+    message: str
+    errors: list[FieldProblem] | None = None
 
 
 def problem(status: int, message: str, errors: list[dict] | None = None, **extra: Any) -> Response:
@@ -75,19 +92,22 @@ class Api(Chalice):
     def __init__(self, app_name: str):
         super().__init__(app_name=app_name)
         self.principal: Principal | None = None  # who calls the route running now
+        self.inputs: Inputs = NO_INPUTS  # what the route running now validates
         # Read with the rest of the function's settings, when its module loads.
         self._answers_table = os.environ.get("OMS_IDEMPOTENCY_TABLE")
 
-    def route(self, path: str, signed_by_sender: bool = False, **kwargs: Any) -> Callable:
+    def route(self, path: str, signed_by_sender: bool = False, public: bool = False, **kwargs: Any) -> Callable:
         """`signed_by_sender`: a route in `oms.access.SIGNED_BY_SENDER`, whose view checks the
-        sender's own proof instead of a key."""
+        sender's own proof instead of a key; `public`: one in `oms.access.PUBLIC`, open to anyone."""
         register = super().route(path, **kwargs)
+        keyless = signed_by_sender or public
 
         def decorator(view: Callable) -> Callable:
             @functools.wraps(view)
             def guarded(*args: Any, **view_kwargs: Any) -> Any:
-                self.principal = None if signed_by_sender else caller(self.current_request.context)
-                if signed_by_sender:
+                self.inputs = inputs_of(self.current_request.method, path)
+                self.principal = None if keyless else caller(self.current_request.context)
+                if keyless:
                     return self._answered(view, args, view_kwargs)
                 if self.principal is None:
                     return problem(403, "this key may not call this route")
@@ -137,14 +157,15 @@ class Api(Chalice):
             return problem(409, "a request with this Idempotency-Key is still being answered; try again shortly")
         return Response(body=kept["body"], status_code=kept["status"], headers=kept["headers"])
 
-    def body(self, model: type[Model], optional: bool = False) -> Model:
-        """The request body as `model`; an absent body is `{}` when `optional`."""
+    def body(self) -> Any:
+        """The request body as the route's body model; an absent body is `{}` where it is optional."""
         raw = self.current_request.raw_body
-        return model.model_validate({} if optional and not raw else parse_json_object(raw))
+        return self.inputs.body.model_validate({} if self.inputs.body_optional and not raw else parse_json_object(raw))
 
-    def query(self, model: type[Model]) -> Model:
+    def query(self) -> Any:
+        """The query string as the route's query model."""
         try:
-            return model.model_validate(self.current_request.query_params or {})
+            return self.inputs.query.model_validate(self.current_request.query_params or {})
         except ValidationError as error:
             raise Problem(400, "query is invalid", field_errors(error)) from None
 

@@ -12,7 +12,7 @@ import pytest
 
 from infra.local.gateway import LocalGateway
 from infra.local.seed import ADMIN_KEY, CHAT_KEY, channel_key
-from oms.access import ROUTES, SIGNED_BY_SENDER
+from oms.access import PUBLIC, ROUTES, SIGNED_BY_SENDER
 from tests.factories import unique_order_payload
 
 LOCATION_KEY = "local-store-sf-key"
@@ -49,16 +49,18 @@ def example_request(route, web_order_id) -> tuple[str, dict | None]:
 
 
 def keyed(gateway):
-    return [route for route in gateway.routes if (route.method, route.resource) not in SIGNED_BY_SENDER]
+    return [route for route in gateway.routes if (route.method, route.resource) not in SIGNED_BY_SENDER | PUBLIC]
 
 
 def test_every_template_route_declares_who_may_call_it(gateway):
     template_routes = {(route.method, route.resource) for route in gateway.routes}
 
-    assert template_routes == set(ROUTES) | SIGNED_BY_SENDER
-    assert not set(ROUTES) & SIGNED_BY_SENDER
-    # Only the routes whose senders sign cannot be keyed; every other one goes through the authorizer.
-    assert {(route.method, route.resource) for route in gateway.routes if route.authorizer is None} == SIGNED_BY_SENDER
+    assert template_routes == set(ROUTES) | SIGNED_BY_SENDER | PUBLIC
+    assert not set(ROUTES) & SIGNED_BY_SENDER and not set(ROUTES) & PUBLIC and not SIGNED_BY_SENDER & PUBLIC
+    # Only the routes whose senders sign, and the public ones, take no key; every other one goes
+    # through the authorizer.
+    assert ({(route.method, route.resource) for route in gateway.routes if route.authorizer is None}
+            == SIGNED_BY_SENDER | PUBLIC)
 
 
 def test_a_route_signed_by_its_sender_admits_no_one_unsigned_key_or_not(gateway):
@@ -66,6 +68,12 @@ def test_a_route_signed_by_its_sender_admits_no_one_unsigned_key_or_not(gateway)
         path = resource.format(provider="easypost")
         for key in (None, ADMIN_KEY, channel_key("web"), LOCATION_KEY, CHAT_KEY):
             assert call(gateway, method, path, key, {"object": "Event"})[0] == 401, (resource, key)
+
+
+def test_a_public_route_answers_anyone_key_or_not(gateway):
+    for method, resource in PUBLIC:
+        for key in (None, "not-a-key", ADMIN_KEY, channel_key("web"), LOCATION_KEY, CHAT_KEY):
+            assert call(gateway, method, resource, key)[0] == 200, (resource, key)
 
 
 def test_without_a_key_every_route_is_401(gateway, web_order_id):
