@@ -277,7 +277,12 @@ class LocalGateway:
                 elapsed = (time.perf_counter() - started) * 1000
                 gateway._log(f"{self.command} {urlsplit(self.path).path} {status} {elapsed:.0f}ms", file=sys.stderr)
 
-            do_GET = do_POST = do_PUT = do_PATCH = do_DELETE = do_HEAD = do_OPTIONS = _respond
+            def __getattr__(self, name: str) -> Any:
+                # Any method at all (http.server answers those it has no do_X for with a bare 501):
+                # one no route declares gets API Gateway's "Missing Authentication Token".
+                if name.startswith("do_"):
+                    return self._respond
+                raise AttributeError(name)
 
             def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - the access line above says it
                 pass
@@ -339,6 +344,8 @@ def _http_response(result: Any) -> tuple[int, list[tuple[str, str]], bytes]:
     headers = [(name, str(value)) for name, value in (result.get("headers") or {}).items()]
     for name, values in (result.get("multiValueHeaders") or {}).items():
         headers += [(name, str(value)) for value in values if (name, str(value)) not in headers]
+    if not any(name.lower() == "content-type" for name, _ in headers):
+        headers.append(("Content-Type", "application/json"))  # what API Gateway's proxy integration adds
     body = result.get("body") or ""
     payload = base64.b64decode(body) if result.get("isBase64Encoded") else body.encode()
     return int(result["statusCode"]), headers, payload

@@ -137,6 +137,15 @@ class InstancePool:
         self.environment = environment
         self._idle: queue.LifoQueue[LocalLambda] = queue.LifoQueue()
         self._slots = threading.BoundedSemaphore(max_instances)
+        self._max_instances = max_instances
+
+    def warm(self) -> InstancePool:
+        """Every instance loaded now: imports change os.environ, which must not happen while
+        other instances run (a thread reading the environment meanwhile can miss a variable)."""
+        loaded = [LocalLambda(self.function, self.environment) for _ in range(self._max_instances - self._idle.qsize())]
+        for instance in loaded:
+            self._idle.put(instance)
+        return self
 
     def invoke(self, event: Any) -> Any:
         with self._slots:

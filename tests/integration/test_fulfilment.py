@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from infra.faults import Fault, ProcessDied
 from oms.store.inventory import InventoryStore
 from tests.emf import counted
 from tests.factories import api_event, channel_principal, response_json, unique_order_payload
@@ -309,3 +310,20 @@ def test_the_order_shows_each_shipment_with_its_lines_and_history(deployed, allo
     assert timeline["status"] == "shipped" and timeline["lines"][0]["quantity"] == 2
     assert [e["shipment"]["to_status"] for e in timeline["history"]] == ["pending", "accepted", "shipped"]
     assert timeline["shipped_at"] and timeline["ship_by"]
+
+
+def test_a_no_stock_rejection_releases_and_writes_off_in_one_transaction_or_not_at_all(deployed, allocated,
+                                                                                        faults):
+    _, _, _, shipment = allocated
+    here = shipment["location_id"]
+    before = stock_of(deployed, "TSHIRT-RED-M")[here]
+    faults.next(Fault.DIE, "TransactWriteItems")  # the process ends as it commits the rejection
+
+    with pytest.raises(ProcessDied):
+        act(deployed, shipment, "reject", {"reason": "no_stock"})
+    assert stock_of(deployed, "TSHIRT-RED-M")[here] == before  # nothing given back to be taken meanwhile
+    status, rejected = act(deployed, shipment, "reject", {"reason": "no_stock"})  # the location tries again
+
+    _, reserved, available = stock_of(deployed, "TSHIRT-RED-M")[here]
+    assert status == 200 and rejected["status"] == "rejected"
+    assert (reserved, available) == (before[1] - 2, 0)  # released, and what showed free written off

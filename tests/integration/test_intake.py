@@ -124,7 +124,7 @@ def test_an_unknown_order_is_404(deployed, intake, order_id):
 
 
 def test_eight_concurrent_posts_of_one_order_make_exactly_one_order(deployed):
-    pool = deployed.pool("IntakeFunction", instances=8)
+    pool = deployed.pool("IntakeFunction", instances=8).warm()
     start = threading.Barrier(8)
     statuses, order_ids = [], set()
 

@@ -106,7 +106,8 @@ class ChangeStore:
 
     def _waits(self, change: Change, wait: Waiting) -> dict:
         item = {**keys.waiting(wait.sku, utc_iso(wait.placed_at), change.order_id),
-                "order_id": {"S": change.order_id}, "sku": {"S": wait.sku}, "units": {"N": str(wait.units)},
+                "entity": {"S": "waiting"}, "order_id": {"S": change.order_id}, "sku": {"S": wait.sku},
+                "units": {"N": str(wait.units)},
                 "listed_by": {"N": str(change.order_version)}}
         return {"Put": {"TableName": self._orders, "Item": item}}
 
