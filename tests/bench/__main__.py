@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import os
 from pathlib import Path
 
@@ -26,6 +25,7 @@ from tests.bench import (
     sourcing_quality,
     tracking_throughput,
 )
+from tests.bench.figures import RESULTS, record
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -50,9 +50,8 @@ def main() -> None:
         goal = f"  (goal {figure.goal})" if figure.goal else ""
         note = f"  — {figure.note}" if figure.note else ""
         print(f"{figure.name:<{width}}  {figure.value:>10g} {figure.unit}{goal}{note}")
-    results = ROOT / "bench-results.json"
-    results.write_text(json.dumps({figure.name: figure.as_json() for figure in figures}, indent=2) + "\n")
-    print(f"\nwritten to {results}")
+    record(figures)
+    print(f"\nwritten to {RESULTS}")
 
 
 if __name__ == "__main__":

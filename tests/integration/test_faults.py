@@ -79,3 +79,4 @@ def test_throttling_botocore_retries_is_not_seen_by_allocation(deployed, intake,
 
     assert faults.injected[Fault.THROTTLE] == 2 and faults.injected[Fault.TIMEOUT] == 1
     assert header(deployed, order["order_id"])["status"]["S"] == "allocated"
+
