@@ -205,6 +205,14 @@ def _rate(value: str) -> float:
 
 _active: Faults | None = None
 _CONTEXT_KEY = "oms_fault"
+# The user agent of the clients that play AWS's own part (the local event sources reading streams
+# and queues, sending failure records): Lambda's machinery is not the code under test.
+AWS_SIDE = "oms-local-aws-side"
+
+
+def _aws_side(context: dict) -> bool:
+    config = context.get("client_config")
+    return AWS_SIDE in (getattr(config, "user_agent_extra", None) or "")
 # Where an answered request is sent instead: moto's in-process stubber passes over it.
 _NOWHERE = "https://injected-fault.invalid/"
 
@@ -227,7 +235,7 @@ def active() -> Faults | None:
 def _before_call(model: Any, context: dict, **_: Any) -> tuple | None:
     """Between two calls: where a process can die, and where a batch's entries are decided."""
     faults = _active
-    if faults is None:
+    if faults is None or _aws_side(context):
         return None
     service, operation = model.service_model.service_name, model.name
     if faults.chosen_for_call(Fault.DIE, service, operation):
@@ -241,7 +249,7 @@ def _before_call(model: Any, context: dict, **_: Any) -> tuple | None:
 
 def _on_params(params: dict, model: Any, context: dict, **_: Any) -> None:
     faults = _active
-    if faults is None or not faults.chosen_for_call(Fault.SQS_FAILED, "sqs", model.name):
+    if faults is None or _aws_side(context) or not faults.chosen_for_call(Fault.SQS_FAILED, "sqs", model.name):
         return
     entries = params["Entries"]
     failing = [entry for entry in entries if faults.draw() < 0.5] or entries[:1]
@@ -265,7 +273,8 @@ def _before_send(request: Any, event_name: str, **_: Any) -> AWSResponse | None:
     """Each attempt botocore makes, under its retries: a fault answered here is retried as it
     would be from AWS (throttling and timeouts are; a transaction cancelled is not)."""
     faults = _active
-    if faults is None:
+    user_agent = request.headers.get("User-Agent", b"")
+    if faults is None or AWS_SIDE in (user_agent.decode() if isinstance(user_agent, bytes) else user_agent):
         return None
     _, service, operation = event_name.split(".")
     body = _json_body(request)

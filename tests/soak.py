@@ -126,36 +126,33 @@ class Soak:
                   headers={"X-OMS-Signature": signing.signature([carrier_secret("generic")], push)})
         self.actions["carrier_events"] += 1
 
-    def approve_held(self) -> None:
-        """Operations approve what screening held, as they would by the end of the day."""
-        after = None
+    def listed(self, status: str) -> list[str]:
+        """The ids of the orders in a status, every page, as operations list them."""
+        order_ids, after = [], None
         while True:
-            page = self.call("GET", "/orders?status=on_hold&limit=100" + (f"&after={after}" if after else "")).body
-            for order in page["orders"]:
-                self.call("POST", f"/orders/{order['order_id']}/approve", {})
-                self.actions["approved"] += 1
+            page = self.call("GET", f"/orders?status={status}&limit=100" + (f"&after={after}" if after else "")).body
+            order_ids += [order["order_id"] for order in page["orders"]]
             after = page.get("after")
             if not after:
-                return
+                return order_ids
+
+    def approve_held(self) -> None:
+        """Operations approve what screening held, as they would by the end of the day."""
+        for order_id in self.listed("on_hold"):
+            self.call("POST", f"/orders/{order_id}/approve", {})
+            self.actions["approved"] += 1
 
     # ------------------------------------------------------------ what must hold afterwards
 
-    def statuses(self) -> Counter:
-        found = Counter()
-        for order_id in self.orders:
-            found[self.call("GET", f"/orders/{order_id}").body["status"]] += 1
-        return found
-
     def settled(self, timeout: float) -> Counter:
-        """The orders' statuses once nothing moves them any more (the streams have caught up)."""
-        deadline, last = time.monotonic() + timeout, None
-        while time.monotonic() < deadline:
-            now = self.statuses()
-            if now == last and set(now) <= AT_REST:
-                return now
-            last = now
+        """The orders' statuses once the streams have caught up: no order is received or approved
+        (the statuses only a stream moves on from) three polls in a row."""
+        deadline, quiet = time.monotonic() + timeout, 0
+        while time.monotonic() < deadline and quiet < 3:
+            moving = sum(len(self.listed(status)) for status in ("received", "approved"))
+            quiet = quiet + 1 if moving == 0 else 0
             time.sleep(3)
-        return last
+        return Counter(self.call("GET", f"/orders/{order_id}").body["status"] for order_id in self.orders)
 
     def poison(self) -> dict[str, int]:
         """A queued push no adapter can read (the webhook refuses such pushes, so it goes on the
@@ -206,7 +203,7 @@ def run(orders: int, seed: int = 7, faults: str = FAULTS, workers: int = 4) -> d
             for finished in [pool.submit(soak_step, soak, number) for number in range(orders)]:
                 finished.result()
         soak.approve_held()
-        statuses = soak.settled(timeout=120 + orders * 0.2)
+        statuses = soak.settled(timeout=300 + orders * 0.5)
         report = check_local_tables(soak.moto_url)
         failures = soak.failure_queues()
     finally:

@@ -20,6 +20,7 @@ from typing import Any, Protocol
 import boto3
 from botocore.config import Config
 
+from infra.faults import AWS_SIDE
 from infra.local.event_source import Activity, Consumer, logger
 from infra.local.invoke import LocalLambda
 from infra.local.queue_source import QueueSource
@@ -28,7 +29,9 @@ from infra.local.template import REGION, Intrinsics, Template
 
 DEFAULT_POLL_INTERVAL_SECONDS = 0.1
 # Bounded, so that a hung moto cannot hold a poller (and stop()) forever.
-_CLIENT_CONFIG = Config(connect_timeout=2, read_timeout=10, retries={"max_attempts": 2, "mode": "standard"})
+# Lambda's own side of the event sources: faults injected for the functions (infra.faults) pass it by.
+_CLIENT_CONFIG = Config(connect_timeout=2, read_timeout=10, retries={"max_attempts": 2, "mode": "standard"},
+                        user_agent_extra=AWS_SIDE)
 
 
 class Source(Protocol):

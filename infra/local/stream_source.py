@@ -11,7 +11,9 @@ Local choices, where Lambda's own defaults would not suit a laptop:
   expire from the stream, which would wedge a shard for a day). -1 still means forever.
 - Splitting a batch does not spend a retry; once the failure is isolated, every failed
   call of the remaining batch does.
-- A retry waits for the next poll instead of Lambda's exponential back-off.
+- A retry backs off exponentially, as Lambda's do, from 0.5 s doubling to at most 30 s: a crashed
+  invocation's idempotency record stays "in progress" until its timeout, and retries at poll
+  speed would spend every attempt before it expires.
 - The checkpoint lives in memory: a restarted pump starts again from StartingPosition.
 """
 
@@ -30,6 +32,8 @@ from infra.local import event_filter
 from infra.local.event_source import Activity, BatchOutcome, Consumer, logger, queue_url, warn_unsupported
 
 LOCAL_MAXIMUM_RETRY_ATTEMPTS = 3
+_RETRY_BASE_SECONDS = 0.5
+_RETRY_CEILING_SECONDS = 30.0
 _READ_LIMIT = 1000  # GetRecords' maximum
 _SUPPORTED = {
     "Stream", "StartingPosition", "BatchSize", "MaximumBatchingWindowInSeconds", "FilterCriteria",
@@ -81,6 +85,7 @@ class _Shard:
     window: int = 0  # the most records the next batch may hold; less than batch_size while bisecting
     bisected: int = 0  # records of the split batch not yet checkpointed
     oldest_pending_at: float | None = None
+    retry_at: float = 0.0  # time.monotonic() before which a failed batch is not tried again
 
     def __post_init__(self) -> None:
         self.window = self.batch_size
@@ -149,7 +154,7 @@ class StreamSource:
         read = self._read(shard)
         if not shard.pending:
             return Activity.WORKED if read else Activity.IDLE
-        if self._gathering(shard):
+        if self._gathering(shard) or time.monotonic() < shard.retry_at:
             return Activity.WAITING
         batch = shard.next_batch()
         outcome = self.consumer.deliver(self.name, batch, _sequence_number, self.settings.report_item_failures)
@@ -190,6 +195,7 @@ class StreamSource:
         shard.failures += 1
         retries = self.settings.maximum_retry_attempts
         if retries < 0 or shard.failures <= retries:
+            shard.retry_at = time.monotonic() + min(_RETRY_CEILING_SECONDS, _RETRY_BASE_SECONDS * 2 ** (shard.failures - 1))
             return Activity.WAITING
         self._give_up(shard, unfinished, outcome)
         shard.checkpoint(len(unfinished))

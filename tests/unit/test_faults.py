@@ -133,3 +133,13 @@ def test_sqs_reports_some_entries_failed_and_sends_the_others():
     assert all(entry["SenderFault"] is False for entry in sent["Failed"])
     assert alone["Successful"] == [] and [entry["Id"] for entry in alone["Failed"]] == ["0"]
     assert len(received) == len(entries) - len(failed)
+
+
+def test_the_clients_playing_aws_own_part_are_passed_by(table):
+    from botocore.config import Config
+
+    lambda_side = boto3.client("dynamodb", config=Config(user_agent_extra="oms-local-aws-side"))
+    with injected(Faults.parse("seed=1,all=1")) as faults:
+        lambda_side.put_item(TableName="t", Item={"pk": {"S": "a"}})
+
+    assert faults.injected.total() == 0
