@@ -82,12 +82,12 @@ def allocate(order_id: str, store: Store, now: datetime | None = None) -> Alloca
         change = allocation_change(order, plan, locations, days, now)
         try:
             store.commit(change)
-        except (StockRanOut, CapacityRanOut, ChangeContended) as lost_to:
+        except (StockRanOut, CapacityRanOut, ChangeConflict, ChangeContended) as lost_to:
+            # ChangeConflict: the order changed since it was read. It may still be approved (an
+            # address edited), and no later record need come to source it: read it again.
             lost["contended" if isinstance(lost_to, ChangeContended) else "race"] += 1
             pause(lost.total())
             continue
-        except ChangeConflict:
-            return None
         except ChangeTooLarge:
             store.commit(_held_as_too_large(order, now))
             return Allocated(order_id, OrderStatus.ON_HOLD, ())

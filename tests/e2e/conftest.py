@@ -104,10 +104,10 @@ def start_local_stack(**settings: str) -> RunningStack:
     raise RuntimeError("oms local did not print its ready line:\n" + "".join(output))
 
 
-def stop_local_stack(stack: RunningStack, sig: int = signal.SIGINT) -> int:
+def stop_local_stack(stack: RunningStack, sig: int = signal.SIGINT, grace: float = 20) -> int:
     stack.process.send_signal(sig)
     try:
-        return stack.process.wait(timeout=20)
+        return stack.process.wait(timeout=grace)
     finally:
         if stack.process.poll() is None:
             stack.process.kill()

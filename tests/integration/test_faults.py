@@ -80,3 +80,14 @@ def test_throttling_botocore_retries_is_not_seen_by_allocation(deployed, intake,
     assert faults.injected[Fault.THROTTLE] == 2 and faults.injected[Fault.TIMEOUT] == 1
     assert header(deployed, order["order_id"])["status"]["S"] == "allocated"
 
+
+
+def test_an_order_changed_under_allocation_but_still_approved_is_allocated_all_the_same(deployed, intake, allocation,
+                                                                                      faults):
+    order = post(intake)
+    event = stream_event(deployed, order["order_id"])
+    faults.next(Fault.CONDITION, "TransactWriteItems")  # as if someone edited the order meanwhile
+
+    assert allocation.invoke(event) == {"batchItemFailures": []}
+
+    assert header(deployed, order["order_id"])["status"]["S"] == "allocated"
