@@ -21,6 +21,7 @@ test: $(STAMP)
 	$(BIN)/pytest
 
 bench: $(STAMP)
+	$(BIN)/pip install --quiet -e '.[dev,cli,bench]'
 	$(BIN)/python -m tests.bench
 
 # 2,000 orders on the local stack with AWS faults on; its figures join bench-results.json.

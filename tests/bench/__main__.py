@@ -18,10 +18,12 @@ from tests.bench import (
     cold_start,
     ddb_requests,
     eta_quality,
+    forecast_quality,
     import_throughput,
     local_throughput,
     pick_latency,
     pii_cost,
+    replenishment_sim,
     sourcing_quality,
     tracking_throughput,
 )
@@ -38,12 +40,14 @@ def main() -> None:
         *adapters.figures(),
         *sourcing_quality.figures(),
         *eta_quality.figures(),
+        *forecast_quality.figures(),
         *local_throughput.figures(),
         *pick_latency.figures(),
         *tracking_throughput.figures(),
         *import_throughput.figures(),
         *chat.figures(),
         *alerts.figures(),
+        *replenishment_sim.figures(),
     ]
     width = max(len(figure.name) for figure in figures)
     for figure in figures:
