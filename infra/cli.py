@@ -288,6 +288,46 @@ def _check(arguments: argparse.Namespace) -> int:
     return 0 if report.ok else 1
 
 
+def _forecast(arguments: argparse.Namespace) -> int:
+    from datetime import UTC, datetime, timedelta
+
+    import boto3
+    from botocore.exceptions import BotoCoreError, ClientError
+
+    from infra.forecast_view import LocationForecast, report_lines
+    from infra.local.clients import local_client
+    from infra.local.resources import physical_name
+    from oms.demand import Series
+    from oms.planner import HISTORY_DAYS, location_forecasts
+    from oms.store.demand import DemandStore
+    from oms.store.inventory import InventoryStore
+
+    local = arguments.stage == "local"
+    inventory_table = arguments.inventory_table or (physical_name("InventoryTable") if local else None)
+    planning_table = arguments.planning_table or (physical_name("PlanningTable") if local else None)
+    if not (inventory_table and planning_table):
+        print(f"oms forecast: error: stage {arguments.stage}: give --inventory-table and --planning-table "
+              "(or OMS_INVENTORY_TABLE, OMS_PLANNING_TABLE), or --stage local", file=sys.stderr)
+        return 2
+    today = datetime.now(UTC).date()
+    start, end = today - timedelta(days=HISTORY_DAYS), today - timedelta(days=1)
+    try:
+        client = local_client("dynamodb") if local else boto3.client("dynamodb")
+        stock = [row for row in InventoryStore(inventory_table, client).stock(arguments.sku)
+                 if arguments.location in (None, row.location_id)]
+        demand = DemandStore(planning_table, client)
+        histories = {row.location_id: demand.history(Series.at_location(arguments.sku, row.location_id), start, end)
+                     for row in stock}
+    except (BotoCoreError, ClientError) as error:
+        print(f"oms forecast: error: {error}", file=sys.stderr)
+        return 2
+    forecasts = location_forecasts(histories)[0] if histories else {}
+    shown = [LocationForecast(row, histories[row.location_id][-arguments.days:], forecasts[row.location_id])
+             for row in stock]
+    print("\n".join(report_lines(arguments.sku, shown, coloured=sys.stdout.isatty())))
+    return 0 if shown else 1
+
+
 def _schedule_speed(text: str) -> float:
     try:
         value = float(text)
@@ -305,6 +345,16 @@ def _faults(text: str):
         return Faults.parse(text) if text else None
     except FaultsUnreadable as error:
         raise argparse.ArgumentTypeError(str(error)) from None
+
+
+def _stage_and_tables(parser: argparse.ArgumentParser, *tables: str) -> None:
+    """`--stage` and a `--<table>-table` option per table named (orders, inventory, planning)."""
+    parser.add_argument("--stage", default=os.environ.get("OMS_STAGE", "dev"),
+                        help="local reads the local stack's tables (env OMS_STAGE; default dev)")
+    for table in tables:
+        variable = f"OMS_{table.upper()}_TABLE"
+        parser.add_argument(f"--{table}-table", default=os.environ.get(variable),
+                            help=f"the stack's {table.capitalize()} table (env {variable})")
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -439,14 +489,20 @@ See README.md, "Importing legacy orders".""")
                     "item collections, uniqueness items, index attributes, capacity, the catalogue. "
                     "AWS credentials, region and endpoint (AWS_ENDPOINT_URL) come from the environment.",
         epilog="exit status: 0 nothing is broken; 1 something is; 2 the check could not start or stopped.")
-    check.add_argument("--stage", default=os.environ.get("OMS_STAGE", "dev"),
-                       help="local reads the local stack's tables (env OMS_STAGE; default dev)")
-    check.add_argument("--orders-table", default=os.environ.get("OMS_ORDERS_TABLE"),
-                       help="the stack's Orders table (env OMS_ORDERS_TABLE)")
-    check.add_argument("--inventory-table", default=os.environ.get("OMS_INVENTORY_TABLE"),
-                       help="the stack's Inventory table (env OMS_INVENTORY_TABLE)")
+    _stage_and_tables(check, "orders", "inventory")
     check.add_argument("--json", action="store_true", help="the report as one JSON document")
     check.set_defaults(run=_check)
+
+    forecast = commands.add_parser(
+        "forecast", help="a SKU's daily demand and forecast per location, as a chart (writes nothing)",
+        description="Reads the SKU's stock and demand history and forecasts it as the daily replenishment "
+                    "run does; shows the run's last plan beside the stock (reorder point, days of cover).",
+        epilog="exit status: 0 shown; 1 no location stocks the SKU; 2 the tables could not be read.")
+    forecast.add_argument("sku")
+    forecast.add_argument("--location", help="one location only (default: every location that stocks it)")
+    forecast.add_argument("--days", type=int, default=91, help="days of history to draw (default 91)")
+    _stage_and_tables(forecast, "inventory", "planning")
+    forecast.set_defaults(run=_forecast)
     return parser
 
 

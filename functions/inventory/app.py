@@ -1,5 +1,6 @@
-"""Inventory: operations set, count and receive stock, read its movements, and create and edit
-locations; anyone allowed reads what can be promised.
+"""Inventory: operations set, count and receive stock, read its movements, create and edit
+locations, suppliers and what the catalogue says of a SKU; anyone allowed reads what can be
+promised.
 
 It also serves the API's contract (GET /openapi.json) to anyone, without a key: a file read
 needs no function of its own to deploy and watch, and this one is light."""
@@ -16,6 +17,7 @@ from chalice import Response
 
 from oms.inventory import availability
 from oms.settings import StockAndLocationSettings
+from oms.store.catalogue import CatalogueStore
 from oms.store.inventory import InventoryStore, NotEnoughOnHand, UnknownStock
 from oms.store.location_secrets import LocationSecrets
 from oms_http import Api, Problem, openapi
@@ -26,7 +28,9 @@ logger = Logger()
 # Its own metric set: Metrics() instances share one, and the local stack runs all functions in one process.
 metrics = EphemeralMetrics()
 app = Api("oms-inventory")
-inventory = InventoryStore(settings.inventory_table, boto3.client("dynamodb"))
+dynamodb = boto3.client("dynamodb")
+inventory = InventoryStore(settings.inventory_table, dynamodb)
+catalogue = CatalogueStore(settings.inventory_table, dynamodb)
 
 
 @functools.cache
@@ -142,6 +146,45 @@ def put_location(location_id: str) -> Response:
                                          "webhook": bool(location.webhook_url), "secret_issued": bool(issued)})
     body = location.model_dump(mode="json") | ({"webhook_secret": issued} if issued else {})
     return Response(body=body, status_code=200 if existed else 201)
+
+
+@app.route("/suppliers", methods=["GET"])
+def suppliers() -> Response:
+    return Response(body={"suppliers": [supplier.model_dump(mode="json") for supplier in catalogue.suppliers()]},
+                    status_code=200)
+
+
+@app.route("/suppliers/{supplier_id}", methods=["PUT"])
+def put_supplier(supplier_id: str) -> Response:
+    supplier = app.body().supplier(supplier_id)
+    unknown = sorted(set(supplier.delivers_to) - {location.location_id for location in inventory.locations()})
+    if unknown:
+        raise Problem(422, "the supplier delivers to unknown locations",
+                      [{"field": "delivers_to", "problem": f"no location {location_id}"} for location_id in unknown])
+    created = catalogue.save_supplier(supplier)
+    logger.info("supplier saved", extra={"supplier_id": supplier_id, "by": app.principal.name})
+    return Response(body=supplier.model_dump(mode="json"), status_code=201 if created else 200)
+
+
+@app.route("/catalogue/{sku}", methods=["GET"])
+def catalogue_entry(sku: str) -> Response:
+    entry = catalogue.entry(sku)
+    if entry is None:
+        raise Problem(404, f"no SKU {sku} in the catalogue")
+    return Response(body=entry.model_dump(mode="json"), status_code=200)
+
+
+@app.route("/catalogue/{sku}", methods=["PUT"])
+def put_catalogue_entry(sku: str) -> Response:
+    """What the catalogue says of a SKU (supplier, category, cost, price, weight); the SKU joins
+    the catalogue if it was not in it, so orders for it are no longer held as unknown."""
+    entry = app.body().entry(sku)
+    if entry.supplier_id and catalogue.supplier(entry.supplier_id) is None:
+        raise Problem(422, f"no supplier {entry.supplier_id}",
+                      [{"field": "supplier_id", "problem": "no such supplier: PUT /suppliers/{id} first"}])
+    created = catalogue.save_entry(entry)
+    logger.info("catalogue entry saved", extra={"sku": sku, "by": app.principal.name, "new": created})
+    return Response(body=entry.model_dump(mode="json"), status_code=201 if created else 200)
 
 
 @app.route("/openapi.json", methods=["GET"], public=True)

@@ -21,7 +21,7 @@ from infra.local.pick_receiver import PickReceiver
 from infra.local.pump import Pump
 from infra.local.resources import LocalResources
 from infra.local.schedules import Schedules
-from infra.local.seed import location_webhook_secret, seed_demo_data
+from infra.local.seed import DEMO_PLANNING_SCHEDULE, location_webhook_secret, seed_demo_data
 from infra.local.template import REGION, Intrinsics, Template
 
 DEFAULT_TEMPLATE = Path(__file__).resolve().parents[2] / "template.yaml"
@@ -111,6 +111,10 @@ class LocalStack:
         self.pump = Pump(self.template, self.intrinsics, self.moto_url)
         self.pump.start()
         self.schedules = Schedules.from_template(self.template, self.intrinsics, self.schedule_speed).start()
+        if self.demo_data:
+            # The demo's replenishment plan (reorder points, days of cover, proposals) is made now
+            # rather than at the schedule's next early morning.
+            self.schedules.fire(DEMO_PLANNING_SCHEDULE)
         if self.faults:  # not before: creating and seeding the resources is deployment, not the system
             self._faulting.enter_context(injected(self.faults))
         return self

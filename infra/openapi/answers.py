@@ -13,6 +13,7 @@ from pydantic import BaseModel
 
 from oms.inventory import Availability
 from oms.models import Order, Refund, Return, Shipment
+from oms.planning import CatalogueEntry, Proposal, PurchaseOrder, Supplier, TransferOrder
 
 
 @dataclass(frozen=True)
@@ -33,6 +34,11 @@ _CHANGED = "the order's state does not allow it, or it changed meanwhile: read i
 _RETURN_ANSWER = Answer("the return", Return)
 _SHIPMENT_ANSWER = Answer("the shipment, without its sourcing trace and history", Shipment)
 _STOCK_ANSWER = Answer("the stock record, with `available`: on hand less reserved and safety stock")
+_TRANSFER_ANSWER = Answer("the transfer order, as it is now (a step taken already is not taken again)",
+                          TransferOrder)
+_TRANSFER_REFUSALS = {403: "a location key acts on its own side of a transfer only", 404: "no such transfer",
+                      409: "the transfer's status does not allow it, or the source no longer has the units "
+                           "(`skus` names them)"}
 _PICK_REFUSALS = {403: "the shipment is another location's", 404: "no such shipment",
                   409: "the shipment's status does not allow it"}
 
@@ -117,6 +123,52 @@ OPERATIONS: dict[tuple[str, str], Operation] = {
         "Create or replace a location",
         {200: Answer("the location, replaced; with `webhook_secret` when one was issued (shown this once)"),
          201: Answer("the location, created; with `webhook_secret` when one was issued (shown this once)")}),
+    ("GET", "/suppliers"): Operation(
+        "List the suppliers", {200: Answer("`suppliers`: each supplier and its terms")}),
+    ("PUT", "/suppliers/{supplier_id}"): Operation(
+        "Create or replace a supplier: lead time, order multiple, minimum order, where it delivers",
+        {200: Answer("the supplier, replaced", Supplier), 201: Answer("the supplier, created", Supplier)},
+        {422: "a field does not validate, or `delivers_to` names an unknown location"}),
+    ("GET", "/catalogue/{sku}"): Operation(
+        "Read what the catalogue says of a SKU", {200: Answer("the catalogue entry", CatalogueEntry)},
+        {404: "the SKU is not in the catalogue"}),
+    ("PUT", "/catalogue/{sku}"): Operation(
+        "Say what a SKU is: its supplier, category, cost, price and weight; it joins the catalogue",
+        {200: Answer("the entry, replaced", CatalogueEntry),
+         201: Answer("the entry, created: the SKU is new to the catalogue", CatalogueEntry)},
+        {422: "a field does not validate, or `supplier_id` names an unknown supplier"}),
+    ("GET", "/replenishment"): Operation(
+        "List replenishment proposals, open ones by default",
+        {200: Answer("`proposals` and `after`, the cursor of the next page")}),
+    ("GET", "/replenishment/{proposal_id}"): Operation(
+        "Read a replenishment proposal", {200: Answer("the proposal", Proposal)}, {404: "no such proposal"}),
+    ("POST", "/replenishment/{proposal_id}/accept"): Operation(
+        "Accept a proposal: a transfer reserves its units at the source, a purchase is ordered",
+        {200: Answer("the transfer order or purchase order it became (the same one if accepted before)")},
+        {404: "no such proposal",
+         409: "superseded by a later run, or the source no longer has the units (`skus` names them)",
+         422: "the proposal names a SKU twice, or has more lines than one order holds"}),
+    ("GET", "/transfers/{transfer_id}"): Operation(
+        "Read a transfer order", {200: Answer("the transfer order", TransferOrder)},
+        {403: "a location key reads the transfers it sends or is sent only", 404: "no such transfer"}),
+    ("POST", "/transfers/{transfer_id}/ship"): Operation(
+        "Ship a transfer: its units leave the source", {200: _TRANSFER_ANSWER}, _TRANSFER_REFUSALS),
+    ("POST", "/transfers/{transfer_id}/receive"): Operation(
+        "Receive a shipped transfer: its units join the destination's stock", {200: _TRANSFER_ANSWER},
+        _TRANSFER_REFUSALS),
+    ("POST", "/transfers/{transfer_id}/cancel"): Operation(
+        "Cancel a transfer before it ships: the source may promise its units again", {200: _TRANSFER_ANSWER},
+        {404: "no such transfer", 409: "the transfer has shipped already"}),
+    ("GET", "/purchase-orders/{purchase_id}"): Operation(
+        "Read a purchase order", {200: Answer("the purchase order", PurchaseOrder)},
+        {403: "a location key reads the purchases delivered to it only", 404: "no such purchase order"}),
+    ("POST", "/purchase-orders/{purchase_id}/receive"): Operation(
+        "Receive a delivery against a purchase order, counted once by its receipt_id",
+        {200: Answer("the purchase order, with what each line has received", PurchaseOrder)},
+        {403: "a location key receives the purchases delivered to it only", 404: "no such purchase order",
+         409: "every unit was received already",
+         422: "a line is not on the order, is named twice or exceeds what is outstanding; or, without `lines`, "
+              "more lines are outstanding than one delivery holds"}),
     ("GET", "/shipments"): Operation(
         "List a location's open picks, oldest first",
         {200: Answer("`picks` (the ship-to in full for the location's own open picks only) and `after`")},

@@ -18,6 +18,7 @@ from oms.channels import NATIVE_FORMATS
 from oms.channels.fetching import ID_ONLY_NOTICES
 from oms.inventory import Availability
 from oms.models import Location, Order, OrderSubmission, Refund, Return, Shipment
+from oms.planning import CatalogueEntry, Proposal, PurchaseOrder, Supplier, TransferOrder
 
 FIXTURES = Path(__file__).resolve().parents[2] / "tests" / "fixtures"
 
@@ -29,6 +30,9 @@ PATH_PARAMETERS = {
     "order_id": ORDER_ID, "channel": "shopify", "return_id": f"ret_{_SUFFIX}_01", "refund_id": f"rfd_{_SUFFIX}_01",
     "shipment_id": f"shp_{_SUFFIX}_01", "sku": "TSHIRT-RED-M", "location_id": "wh-reno",
     "email_hash": "9f2c4e7a1b3d5f60" * 4, "provider": "easypost",
+    "proposal_id": "trp_20260302-tshirt-red-m-wh-reno-store-sf-3f9a0c1d2e4b5a6c",
+    "transfer_id": "tro_20260302-tshirt-red-m-wh-reno-store-sf-3f9a0c1d2e4b5a6c",
+    "purchase_id": "poo_20260302-acme-wh-reno-8e1d2c3b4a596877", "supplier_id": "acme",
 }
 
 _CANONICAL_ORDER = {
@@ -62,6 +66,26 @@ _STOCK = {"sku": "TSHIRT-RED-M", "location_id": "wh-reno", "on_hand": 120, "rese
           "reorder_point": 20, "available": 111}
 _EVENT = {"at": "2026-03-02T15:10:00.000Z", "actor": "admin", "from_status": "on_hold", "to_status": "approved",
           "reason": "address checked with the customer"}
+
+_PROPOSAL = {"proposal_id": "trp_20260302-tshirt-red-m-wh-reno-store-sf-3f9a0c1d2e4b5a6c", "kind": "transfer",
+             "status": "open", "run_on": "2026-03-02", "from_location": "wh-reno", "to_location": "store-sf",
+             "lines": [{"sku": "TSHIRT-RED-M", "units": 12, "reorder_point": 8, "position": 3}],
+             "reason": "store-sf is 5 under its reorder point; wh-reno has 100 to spare", "cost": "6.40",
+             "saves": "58.50", "arrives_by": "2026-03-04", "created_at": "2026-03-02T04:01:12.000Z"}
+_TRANSFER = {"transfer_id": "tro_20260302-tshirt-red-m-wh-reno-store-sf-3f9a0c1d2e4b5a6c", "from_location": "wh-reno",
+             "to_location": "store-sf", "lines": _PROPOSAL["lines"], "status": "reserved",
+             "proposal_id": _PROPOSAL["proposal_id"], "created_at": "2026-03-02T08:30:00.000Z", "created_by": "admin"}
+_PURCHASE = {"purchase_id": "poo_20260302-acme-wh-reno-8e1d2c3b4a596877", "supplier_id": "acme",
+             "to_location": "wh-reno", "lines": [{"sku": "MUG-LOGO", "units": 144, "received": 0},
+                                                 {"sku": "CAP-BLACK", "units": 48, "received": 0}],
+             "status": "open", "proposal_id": "pup_20260302-acme-wh-reno-8e1d2c3b4a596877",
+             "expected_on": "2026-03-16", "created_at": "2026-03-02T08:31:00.000Z", "created_by": "admin"}
+
+
+_SUPPLIER = {"name": "Acme Apparel", "lead_time_days": 10, "order_multiple": 12, "minimum_order_quantity": 24,
+             "delivers_to": ["wh-reno", "wh-columbus"]}
+_CATALOGUE_ENTRY = {"supplier_id": "acme", "category": "t-shirts", "unit_cost": "6.40", "unit_price": "19.99",
+                    "unit_weight_kg": "0.2"}
 
 
 def _through(model: type[BaseModel], value: dict) -> dict:
@@ -137,6 +161,12 @@ def requests() -> dict[tuple[str, str], dict[str, dict]]:
         ("PUT", "/locations/{location_id}"): _one(
             {key: value for key, value in _LOCATION.items() if key != "location_id"}
             | {"webhook_url": "https://wms.example.com/oms/picks"}),
+        ("PUT", "/suppliers/{supplier_id}"): _one(_SUPPLIER),
+        ("PUT", "/catalogue/{sku}"): _one(_CATALOGUE_ENTRY),
+        ("POST", "/purchase-orders/{purchase_id}/receive"): {
+            "everything": {"summary": "everything outstanding arrived", "value": {"receipt_id": "DN-20260316-1"}},
+            "some_units": {"summary": "part of a line arrived",
+                           "value": {"receipt_id": "DN-20260316-2", "lines": [{"sku": "MUG-LOGO", "units": 96}]}}},
         ("POST", "/shipments/{shipment_id}/ship"): _one(
             {"carrier": "ups", "tracking_number": "1Z999AA10123456784", "service": "ground"}),
         ("POST", "/shipments/{shipment_id}/reject"): _one({"reason": "no_stock"}),
@@ -191,8 +221,29 @@ def answers(title: str, version: str) -> dict[tuple[str, str], tuple[int, dict[s
             "on_hand_change": 48, "reserved_change": 0, "actor": "admin", "reason": None, "order_id": None,
             "shipment_id": None, "reference": "PO-1042"}], "after": None})),
         ("GET", "/locations"): (200, _one({"locations": [_LOCATION_ANSWER]})),
+        ("GET", "/suppliers"): (200, _one({"suppliers": [_through(Supplier, {"supplier_id": "acme", **_SUPPLIER})]})),
+        ("PUT", "/suppliers/{supplier_id}"): (200, _one(_through(Supplier, {"supplier_id": "acme", **_SUPPLIER}))),
+        ("GET", "/catalogue/{sku}"): (200, _one(_through(CatalogueEntry, {"sku": "TSHIRT-RED-M", **_CATALOGUE_ENTRY}))),
+        ("PUT", "/catalogue/{sku}"): (200, _one(_through(CatalogueEntry, {"sku": "TSHIRT-RED-M", **_CATALOGUE_ENTRY}))),
         ("PUT", "/locations/{location_id}"): (201, _one(_LOCATION_ANSWER | {
             "webhook_url": "https://wms.example.com/oms/picks", "webhook_secret": "whsec_5b8f2d0c9e7a4136"})),
+        ("GET", "/replenishment"): (200, _one({"proposals": [_through(Proposal, _PROPOSAL)], "after": None})),
+        ("GET", "/replenishment/{proposal_id}"): (200, _one(_through(Proposal, _PROPOSAL))),
+        ("POST", "/replenishment/{proposal_id}/accept"): (200, _one(_through(TransferOrder, _TRANSFER),
+                                                                    "a transfer, its units reserved at wh-reno")),
+        ("GET", "/transfers/{transfer_id}"): (200, _one(_through(TransferOrder, _TRANSFER))),
+        ("POST", "/transfers/{transfer_id}/ship"): (200, _one(_through(TransferOrder, {
+            **_TRANSFER, "status": "in_transit", "shipped_at": "2026-03-02T15:00:00.000Z"}))),
+        ("POST", "/transfers/{transfer_id}/receive"): (200, _one(_through(TransferOrder, {
+            **_TRANSFER, "status": "received", "shipped_at": "2026-03-02T15:00:00.000Z",
+            "received_at": "2026-03-03T10:20:00.000Z"}))),
+        ("POST", "/transfers/{transfer_id}/cancel"): (200, _one(_through(TransferOrder, {
+            **_TRANSFER, "status": "cancelled"}))),
+        ("GET", "/purchase-orders/{purchase_id}"): (200, _one(_through(PurchaseOrder, _PURCHASE))),
+        ("POST", "/purchase-orders/{purchase_id}/receive"): (200, _one(_through(PurchaseOrder, {
+            **_PURCHASE, "status": "partly_received",
+            "lines": [{"sku": "MUG-LOGO", "units": 144, "received": 96},
+                      {"sku": "CAP-BLACK", "units": 48, "received": 0}]}))),
         ("GET", "/shipments"): (200, _one({"picks": [{
             "shipment_id": _SHIPMENT["shipment_id"], "order_id": ORDER_ID, "location_id": "wh-reno",
             "status": "pending", "mode": "ship", "created_at": "2026-03-02T14:05:03.000Z", "ship_by": "2026-03-03",

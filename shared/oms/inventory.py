@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from pydantic import BaseModel, ConfigDict
 
 from oms.models import Location, Stock
@@ -19,6 +21,11 @@ class LocationAvailability(BaseModel):
     available: int  # never below zero here: a shortfall promises nothing
     can_ship: bool
     can_pickup: bool
+    # From the last replenishment run: demand a day, its reorder point, and how long what is not
+    # promised lasts at that pace (None before a run, or when nothing sells).
+    forecast_per_day: Decimal | None = None
+    planned_reorder_point: int | None = None
+    days_of_cover: Decimal | None = None
 
 
 class Availability(BaseModel):
@@ -42,6 +49,9 @@ def availability(sku: str, stock: list[Stock], locations: list[Location], channe
             location_id=location.location_id, name=location.name, kind=location.kind, on_hand=record.on_hand,
             reserved=record.reserved, safety_stock=record.safety_stock, available=max(0, record.available),
             can_ship=location.can_ship, can_pickup=location.can_pickup,
+            forecast_per_day=record.planned and record.planned.per_day,
+            planned_reorder_point=record.planned and record.planned.reorder_point,
+            days_of_cover=record.days_of_cover,
         ))
     return Availability(sku=sku, channel=channel, available=sum(row.available for row in rows), locations=tuple(rows))
 

@@ -444,6 +444,20 @@ class Location(_Model):
         return local.date() + timedelta(days=1) if late else local.date()
 
 
+class StockPlan(_Model):
+    """What the last replenishment run worked out for a SKU at a location, from its forecast."""
+
+    as_of: date
+    per_day: Annotated[Decimal, Field(ge=0)]  # forecast units a day
+    method: str  # the forecasting method the series' demand pattern chose
+    pattern: str  # smooth, erratic, intermittent, lumpy, sparse
+    service_level: Annotated[Decimal, Field(gt=0, lt=1)]
+    lead_time_days: Annotated[int, Field(ge=0)]
+    safety_stock: Annotated[int, Field(ge=0)]
+    reorder_point: Annotated[int, Field(ge=0)]
+    order_up_to: Annotated[int, Field(ge=0)]
+
+
 class Stock(_Model):
     """Units of one SKU at one location; `available` is what may still be promised."""
 
@@ -453,10 +467,19 @@ class Stock(_Model):
     reserved: Annotated[int, Field(ge=0)] = 0
     safety_stock: Annotated[int, Field(ge=0)] = 0
     reorder_point: Annotated[int, Field(ge=0)] = 0
+    planned: StockPlan | None = None
 
     @property
     def available(self) -> int:
         return self.on_hand - self.reserved - self.safety_stock
+
+    @property
+    def days_of_cover(self) -> Decimal | None:
+        """Days the units not yet promised last at the planned forecast; None before a plan, or
+        when the forecast sells nothing."""
+        if self.planned is None or self.planned.per_day <= 0:
+            return None
+        return (Decimal(max(0, self.on_hand - self.reserved)) / self.planned.per_day).quantize(Decimal("0.1"))
 
 
 class TrackingStatus(StrEnum):

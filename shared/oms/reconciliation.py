@@ -1,7 +1,7 @@
-"""What must hold across records: stock reserved against the open shipments that hold it, a
-location day's committed units against the shipments picked on it, uniqueness items against
-the orders they guard, stocked SKUs against the catalogue, orders waiting for stock against
-the SKUs' waiting lists a rise reads.
+"""What must hold across records: stock reserved against the open shipments (and the transfers
+accepted, not yet shipped) that hold it, a location day's committed units against the shipments
+picked on it, uniqueness items against the orders they guard, stocked SKUs against the
+catalogue, orders waiting for stock against the SKUs' waiting lists a rise reads.
 
 Only totals and ids are kept, never records, so both tables can be read once, in any order,
 a page at a time.
@@ -17,6 +17,7 @@ from oms.backorders import WAITING
 from oms.consistency import OrderRecord, StockRecord, Violation
 from oms.lifecycle import OPEN
 from oms.models import ShipmentStatus
+from oms.planning import TransferOrder, TransferStatus
 
 # Shipments whose day's capacity was given back; every other one used it, even if it came back.
 _RELEASED = frozenset({ShipmentStatus.REJECTED, ShipmentStatus.CANCELLED})
@@ -31,7 +32,8 @@ class CapacityRecord:
 
 class Reconciliation:
     def __init__(self) -> None:
-        self._held: Counter[tuple[str, str]] = Counter()  # (sku, location): units open shipments hold
+        # (sku, location): units open shipments hold, and transfers accepted but not yet shipped
+        self._held: Counter[tuple[str, str]] = Counter()
         self._reserved: dict[tuple[str, str], int] = {}  # as the stock records say
         self._picking: Counter[tuple[str, str]] = Counter()  # (location, day): units shipments use
         self._committed: dict[tuple[str, str], int] = {}
@@ -56,6 +58,11 @@ class Reconciliation:
                     self._held[(line.sku, shipment.location_id)] += line.quantity
             if shipment.capacity_day and shipment.status not in _RELEASED:
                 self._picking[(shipment.location_id, shipment.capacity_day.isoformat())] += shipment.units
+
+    def transfer(self, transfer: TransferOrder) -> None:
+        if transfer.status == TransferStatus.RESERVED:
+            for line in transfer.lines:
+                self._held[(line.sku, transfer.from_location)] += line.units
 
     def stock(self, stock: StockRecord) -> None:
         self._reserved[(stock.sku, stock.location_id)] = stock.reserved

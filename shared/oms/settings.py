@@ -122,3 +122,25 @@ class ChatSettings(ServiceSettings):
     # Turns per minute one conversation, and one shop's key, may take.
     turns_per_sender: int = Field(alias="OMS_CHAT_TURNS_PER_SENDER", default=20, ge=1)
     turns_per_key: int = Field(alias="OMS_CHAT_TURNS_PER_KEY", default=600, ge=1)
+
+
+class DemandSettings(_Settings):
+    """Demand history: order lines read from the Orders table, counted into the Planning table."""
+
+    orders_table: str = Field(alias="OMS_ORDERS_TABLE", min_length=1)
+    planning_table: str = Field(alias="OMS_PLANNING_TABLE", min_length=1)
+
+
+class PlanningSettings(InventorySettings):
+    """The daily replenishment run: stock and catalogue, demand and proposals, the ops topic, its rules."""
+
+    planning_table: str = Field(alias="OMS_PLANNING_TABLE", min_length=1)
+    ops_topic: str = Field(alias="OMS_OPS_TOPIC", min_length=1)
+    replenishment_rules: str = Field(alias="OMS_REPLENISHMENT_RULES", min_length=1)
+
+
+class ReplenishmentApiSettings(InventorySettings):
+    """The replenishment API: proposals in the Planning table; the transfer and purchase orders they
+    become, and the stock those move, in the Inventory table."""
+
+    planning_table: str = Field(alias="OMS_PLANNING_TABLE", min_length=1)

@@ -11,6 +11,8 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from oms.models import Address, Channel, Location, OrderStatus, ReceivedLine, RejectionReason, ReturnReason
+from oms.planning import CatalogueEntry, ProposalStatus, Supplier
+from oms.stock_orders import MAX_RECEIPT_LINES
 from oms.store.cursors import Cursor
 
 # Longer than anyone types to a shop; the NLU reads the first 2,000 characters.
@@ -151,6 +153,49 @@ class LocationEdit(Location):
         """The location it describes, under the path's id, with the defaults of what it leaves out."""
         given = self.model_dump(exclude_unset=True, exclude={"location_id", "rotate_webhook_secret"})
         return Location.model_validate({**given, "location_id": location_id})
+
+
+class SupplierEdit(Supplier):
+    """A supplier as PUT describes it: the path names it."""
+
+    supplier_id: str | None = Field(default=None, description="ignored: the path names the supplier")
+
+    def supplier(self, supplier_id: str) -> Supplier:
+        given = self.model_dump(exclude_unset=True, exclude={"supplier_id"})
+        return Supplier.model_validate({**given, "supplier_id": supplier_id})
+
+
+class CatalogueEdit(CatalogueEntry):
+    """What the catalogue says of a SKU, as PUT describes it: the path names the SKU."""
+
+    sku: str | None = Field(default=None, description="ignored: the path names the SKU")
+
+    def entry(self, sku: str) -> CatalogueEntry:
+        given = self.model_dump(exclude_unset=True, exclude={"sku"})
+        return CatalogueEntry.model_validate({**given, "sku": sku})
+
+
+# ---------------------------------------------------------------- replenishment
+
+class ProposalListing(_Strict):
+    """Proposals in a status (open ones by default), or in any with `all`."""
+
+    status: ProposalStatus | Literal["all"] = ProposalStatus.OPEN
+    limit: int = Field(default=50, ge=1, le=100)
+    after: Cursor | None = None
+
+
+class DeliveredUnits(_Strict):
+    sku: str = Field(min_length=1, max_length=64)
+    units: int = Field(ge=1, le=1_000_000)
+
+
+class PurchaseReceipt(_Strict):
+    """A delivery against a purchase order: `receipt_id` (the delivery note's number) counts it
+    once; `lines` default to everything still outstanding."""
+
+    receipt_id: str = Field(min_length=1, max_length=128, pattern=r"^[A-Za-z0-9][A-Za-z0-9_.:/-]*$")
+    lines: list[DeliveredUnits] | None = Field(default=None, min_length=1, max_length=MAX_RECEIPT_LINES)
 
 
 # ---------------------------------------------------------------- fulfilment

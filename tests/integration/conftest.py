@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -76,6 +77,15 @@ class Deployed:
         self.client("sns").subscribe(TopicArn=self.name_of(topic_id), Protocol="sqs", Endpoint=arn,
                                      Attributes={"RawMessageDelivery": "true", **attributes})
         return queue
+
+    def drain(self, queue_url: str) -> list[dict]:
+        """Every message waiting on the queue, its JSON body parsed; the queue is left empty."""
+        sqs, messages = self.client("sqs"), []
+        while batch := sqs.receive_message(QueueUrl=queue_url, MaxNumberOfMessages=10).get("Messages", []):
+            messages += batch
+            sqs.delete_message_batch(QueueUrl=queue_url, Entries=[
+                {"Id": str(n), "ReceiptHandle": m["ReceiptHandle"]} for n, m in enumerate(batch)])
+        return [json.loads(m["Body"]) for m in messages]
 
     def items(self, table_id: str) -> list[dict]:
         pages = self.client("dynamodb").get_paginator("scan").paginate(TableName=self.name_of(table_id))

@@ -43,7 +43,9 @@ def web_order_id(gateway):
 def example_request(route, web_order_id) -> tuple[str, dict | None]:
     values = {"order_id": web_order_id, "email_hash": "0" * 64, "channel": "web", "sku": "TSHIRT-RED-M",
               "location_id": "wh-reno", "shipment_id": f"shp_{web_order_id[4:]}_01",
-              "return_id": f"ret_{web_order_id[4:]}_01", "refund_id": f"rfd_{web_order_id[4:]}_01"}
+              "return_id": f"ret_{web_order_id[4:]}_01", "refund_id": f"rfd_{web_order_id[4:]}_01",
+              "proposal_id": "trp_20260302-none", "transfer_id": "tro_20260302-none",
+              "purchase_id": "poo_20260302-none", "supplier_id": "acme"}
     path = route.resource.format(**values)
     return path, unique_order_payload() if route.method in ("POST", "PUT") else None
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -19,15 +18,10 @@ SKU, LOCATION = "ALERT-MUG", "wh-columbus"  # nothing there is low in the demo d
 
 @pytest.fixture
 def ops(deployed):
-    sqs, inbox = deployed.client("sqs"), deployed.inbox("OpsTopic", "ops-inbox")
+    inbox = deployed.inbox("OpsTopic", "ops-inbox")
 
     def read() -> list[dict]:
-        messages = []
-        while batch := sqs.receive_message(QueueUrl=inbox, MaxNumberOfMessages=10).get("Messages", []):
-            messages += batch
-            sqs.delete_message_batch(QueueUrl=inbox, Entries=[
-                {"Id": str(n), "ReceiptHandle": m["ReceiptHandle"]} for n, m in enumerate(batch)])
-        return [json.loads(m["Body"]) for m in messages]
+        return deployed.drain(inbox)
 
     for source in ("StockChanges", "OrderChanges"):  # what the demo data itself alerts (a low stock or two)
         deliver(deployed, source)

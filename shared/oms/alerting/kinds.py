@@ -79,6 +79,9 @@ KINDS: dict[str, Kind] = {kind.name: kind for kind in (
     _kind("return_overdue", "info", True, "order_id",
           lambda n, s: f"{n} return(s) not received within their service level",
           "Remind the customers, or close the returns."),
+    _kind("replenishment_planned", "info", False, "proposal_id",
+          lambda n, s: f"{n} replenishment proposal(s) for {_scope(s)}",
+          "Review them (GET /replenishment) and accept what should go ahead."),
 )}
 
 

@@ -95,8 +95,13 @@ def case_signals(case: Image) -> list[Signal]:
 # ---------------------------------------------------------------- stock
 
 
+def _reorder_point(image: Image) -> int:
+    """The one ops set; else the one the last replenishment run planned."""
+    return image.get("reorder_point") or (image.get("planned") or {}).get("reorder_point", 0)
+
+
 def _low(image: Image | None) -> bool:
-    return bool(image) and 0 < image.get("available", 0) < image.get("reorder_point", 0)
+    return bool(image) and 0 < image.get("available", 0) < _reorder_point(image)
 
 
 def _out(image: Image | None) -> bool:

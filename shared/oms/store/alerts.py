@@ -16,7 +16,7 @@ from typing import Any
 
 from oms.alerting.signals import Signal
 from oms.store import keys
-from oms.store.items import from_item, to_item
+from oms.store.items import condition_failed, from_item, to_item
 from oms.models import utc_iso
 
 _CLAIM_LAPSE_SECONDS = 120  # a claimed notice not confirmed by then was lost with its sender
@@ -64,7 +64,7 @@ class AlertBook:
                 {"Update": header},
             ])
         except self._cancelled as error:
-            if _condition_failed(error, 0):
+            if condition_failed(error, 0):
                 return False
             raise
         return True
@@ -83,7 +83,7 @@ class AlertBook:
                             "ExpressionAttributeValues": {":minus": {"N": "-1"}}}},
             ])
         except self._cancelled as error:
-            if _condition_failed(error, 0) or _condition_failed(error, 1):
+            if condition_failed(error, 0) or condition_failed(error, 1):
                 return False
             raise
         try:
@@ -154,11 +154,6 @@ class AlertBook:
             ConsistentRead=True, PaginationConfig={"MaxItems": limit} if limit is not None else {})
         for page in pages:
             yield from page["Items"]
-
-
-def _condition_failed(error: Exception, index: int) -> bool:
-    reasons = getattr(error, "response", {}).get("CancellationReasons", [])
-    return index < len(reasons) and reasons[index].get("Code") == "ConditionalCheckFailed"
 
 
 def _open_condition(item: dict) -> OpenCondition:

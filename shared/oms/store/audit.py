@@ -18,6 +18,7 @@ from oms.consistency import IndexEntry, OrderRecord, Report, StockRecord, order_
 from oms.lifecycle import OPEN
 from oms.models import CHANNEL_DATA, MAX_LINES, Order, OrderStatus, Shipment, field_errors
 from oms.pii import erase
+from oms.planning import TransferOrder
 from oms.reconciliation import CapacityRecord, Reconciliation
 from oms.store import keys
 from oms.store.items import from_item, without_keys
@@ -145,6 +146,8 @@ def _stock_records(table: str, client: Any, totals: Reconciliation, page_size: i
             yield StockRecord(
                 sku=item.get("sku", ""), location_id=item.get("location_id", ""),
                 **{name: int(item.get(name, 0)) for name in ("on_hand", "reserved", "safety_stock", "available")})
+        elif item.get("entity") == "transfer":
+            totals.transfer(TransferOrder.model_validate(without_keys(item)))
         elif item["sk"] == keys.CATALOGUE:
             totals.catalogue(item["sku"])
         elif item["pk"] == keys.CATALOGUE:

@@ -24,14 +24,13 @@ from oms.changes import (
     ReturnMove,
     ShipmentMove,
     StockRanOut,
-    StockUpdate,
     Waiting,
     stock_updates,
 )
 from oms.lifecycle import OPEN
 from oms.models import Shipment, utc_iso
 from oms.store import keys
-from oms.store.items import history_put, movement_put, order_update, stored, to_item
+from oms.store.items import history_put, movement_put, order_update, stock_update, stored, to_item
 
 
 def shipment_attributes(shipment: Shipment) -> dict[str, Any]:
@@ -62,7 +61,7 @@ class ChangeStore:
             if use.daily_capacity is not None and use.units > use.daily_capacity:
                 raise CapacityRanOut([use.location_id])
         items = [
-            *(self._stock(update) for update in updates),
+            *(stock_update(self._inventory, update) for update in updates),
             *(self._capacity(use) for use in uses),
             *([order_update(self._orders, change.order_id, str(change.order_from), change.order_version,
                             str(change.order_to) if change.order_to else None, at, change.hold_reasons,
@@ -110,39 +109,6 @@ class ChangeStore:
                 "units": {"N": str(wait.units)},
                 "listed_by": {"N": str(change.order_version)}}
         return {"Put": {"TableName": self._orders, "Item": item}}
-
-    def _stock(self, update: StockUpdate) -> dict:
-        if update.creates:
-            return self._stock_made_if_missing(update)
-        conditions = ["attribute_exists(pk)", "on_hand >= :least_on_hand", "reserved >= :least_reserved"]
-        values = {":on_hand": update.on_hand, ":reserved": update.reserved, ":available": update.available,
-                  ":least_on_hand": update.least_on_hand, ":least_reserved": update.least_reserved}
-        if update.least_available is not None:
-            conditions.append("available >= :least_available")
-            values[":least_available"] = update.least_available
-        return {"Update": {
-            "TableName": self._inventory, "Key": keys.stock(update.sku, update.location_id),
-            "UpdateExpression": "SET on_hand = on_hand + :on_hand, reserved = reserved + :reserved,"
-                                " available = available + :available",
-            "ConditionExpression": " AND ".join(conditions),
-            "ExpressionAttributeValues": {name: {"N": str(value)} for name, value in values.items()},
-        }}
-
-    def _stock_made_if_missing(self, update: StockUpdate) -> dict:
-        """Returned units arrive where the SKU may never have been held: the record is made then."""
-        return {"Update": {
-            "TableName": self._inventory, "Key": keys.stock(update.sku, update.location_id),
-            "UpdateExpression": (
-                "SET sku = :sku, location_id = :location, on_hand = if_not_exists(on_hand, :zero) + :on_hand,"
-                " reserved = if_not_exists(reserved, :zero) + :reserved,"
-                " available = if_not_exists(available, :zero) + :available,"
-                " safety_stock = if_not_exists(safety_stock, :zero), reorder_point = if_not_exists(reorder_point, :zero)"),
-            "ExpressionAttributeValues": {
-                ":sku": {"S": update.sku}, ":location": {"S": update.location_id}, ":zero": {"N": "0"},
-                ":on_hand": {"N": str(update.on_hand)}, ":reserved": {"N": str(update.reserved)},
-                ":available": {"N": str(update.available)},
-            },
-        }}
 
     def _cancel_units(self, order_id: str, cancellation: LineCancellation) -> dict:
         seen = ("attribute_not_exists(cancelled) OR cancelled = :before" if cancellation.before == 0

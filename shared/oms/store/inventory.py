@@ -15,9 +15,9 @@ from datetime import UTC, date, datetime
 from typing import Any
 
 from oms.changes import Movement, MovementKind
-from oms.models import Location, Stock, utc_iso
+from oms.models import Location, Stock, StockPlan, utc_iso
 from oms.store import cursors, keys
-from oms.store.items import from_item, movement_put, to_item
+from oms.store.items import from_item, movement_put, stored, to_item
 
 _ATTEMPTS = 4
 
@@ -144,7 +144,7 @@ class InventoryStore:
             movement = Movement(sku, location_id, MovementKind.COUNT, on_hand=counted,
                                 reason=reason or "stock set by a count")
             try:
-                self._transact([*self._catalogue_puts(sku), {"Update": update},
+                self._transact([*self._catalogue_writes(sku), {"Update": update},
                                 *([movement_put(self._table, movement, _now(), actor)] if counted else [])])
             except self._client.exceptions.TransactionCanceledException:
                 continue
@@ -181,22 +181,39 @@ class InventoryStore:
     def receive(self, sku: str, location_id: str, quantity: int, actor: str = "operations",
                 reference: str | None = None) -> Stock:
         """Units arriving (a delivery, a transfer, a return to stock); the SKU joins the catalogue."""
+        movement = Movement(sku, location_id, MovementKind.RECEIVE, on_hand=quantity, reference=reference,
+                            reason="received")
+        self._transact(self.arrival(movement, _now(), actor))
+        return self.stock_at(sku, location_id)
+
+    def arrival(self, movement: Movement, at: str, actor: str) -> list[dict]:
+        """What units arriving write, for a store to commit with its own parts: the catalogue's
+        items, the stock (made where the SKU was never held) and the movement."""
         update = {
             "TableName": self._table,
-            "Key": keys.stock(sku, location_id),
+            "Key": keys.stock(movement.sku, movement.location_id),
             "UpdateExpression": (
                 "SET sku = :sku, location_id = :location, on_hand = if_not_exists(on_hand, :zero) + :q,"
                 " available = if_not_exists(available, :zero) + :q, reserved = if_not_exists(reserved, :zero),"
                 " safety_stock = if_not_exists(safety_stock, :zero), reorder_point = if_not_exists(reorder_point, :zero)"
             ),
-            "ExpressionAttributeValues": {":sku": {"S": sku}, ":location": {"S": location_id},
-                                          ":q": {"N": str(quantity)}, ":zero": {"N": "0"}},
+            "ExpressionAttributeValues": {":sku": {"S": movement.sku}, ":location": {"S": movement.location_id},
+                                          ":q": {"N": str(movement.on_hand)}, ":zero": {"N": "0"}},
         }
-        movement = Movement(sku, location_id, MovementKind.RECEIVE, on_hand=quantity, reference=reference,
-                            reason="received")
-        self._transact([*self._catalogue_puts(sku), {"Update": update},
-                        movement_put(self._table, movement, _now(), actor)])
-        return self.stock_at(sku, location_id)
+        return [*self._catalogue_writes(movement.sku), {"Update": update},
+                movement_put(self._table, movement, at, actor)]
+
+    def record_plan(self, sku: str, location_id: str, plan: StockPlan) -> bool:
+        """Keeps the replenishment run's plan beside the stock it is for; it changes no units, so
+        it races with nothing. False when the stock is gone meanwhile."""
+        try:
+            self._client.update_item(
+                TableName=self._table, Key=keys.stock(sku, location_id), UpdateExpression="SET planned = :plan",
+                ConditionExpression="attribute_exists(pk)",
+                ExpressionAttributeValues={":plan": {"M": to_item(stored(plan))}})
+        except self._client.exceptions.ConditionalCheckFailedException:
+            return False
+        return True
 
     def movements(self, sku: str, location_id: str, limit: int = 50,
                   after: str | None = None) -> tuple[list[MovementRecord], str | None]:
@@ -224,10 +241,13 @@ class InventoryStore:
                 return skus
             request["ExclusiveStartKey"] = page["LastEvaluatedKey"]
 
-    def _catalogue_puts(self, sku: str) -> list[dict]:
-        """The SKU is known (its own item, which intake checks) and listed (what chat searches)."""
-        return [{"Put": {"TableName": self._table, "Item": {**item, "sku": {"S": sku}}}}
-                for item in (keys.catalogue(sku), keys.catalogue_listing(sku))]
+    def _catalogue_writes(self, sku: str) -> list[dict]:
+        """The SKU is known (its own item, which intake checks) and listed (what chat searches).
+        The known item is updated, not put: it also holds what the catalogue says of the SKU
+        (supplier, category, cost), which a count must not wipe."""
+        return [{"Update": {"TableName": self._table, "Key": keys.catalogue(sku), "UpdateExpression": "SET sku = :sku",
+                            "ExpressionAttributeValues": {":sku": {"S": sku}}}},
+                {"Put": {"TableName": self._table, "Item": {**keys.catalogue_listing(sku), "sku": {"S": sku}}}}]
 
     def _transact(self, items: list[dict]) -> None:
         self._client.transact_write_items(TransactItems=items)

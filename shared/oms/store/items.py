@@ -10,7 +10,7 @@ from typing import Any
 from boto3.dynamodb.types import TypeDeserializer, TypeSerializer
 from pydantic import BaseModel
 
-from oms.changes import Movement
+from oms.changes import Movement, StockUpdate
 from oms.models import HistoryEvent
 from oms.store import keys
 
@@ -20,6 +20,12 @@ KEY_ATTRIBUTES = frozenset({"pk", "sk", "entity", "status_key", "order_number_ke
 
 _serializer = TypeSerializer()
 _deserializer = TypeDeserializer()
+
+
+def condition_failed(error: Exception, index: int) -> bool:
+    """Whether a cancelled transaction's item at `index` failed its condition (not a conflict)."""
+    reasons = getattr(error, "response", {}).get("CancellationReasons", [])
+    return index < len(reasons) and reasons[index].get("Code") == "ConditionalCheckFailed"
 
 
 def to_item(attributes: dict[str, Any]) -> dict[str, dict]:
@@ -88,3 +94,40 @@ def movement_put(table: str, movement: Movement, at: str, actor: str) -> dict:
                    "reference": movement.reference}),
     }
     return {"Put": {"TableName": table, "Item": attributes}}
+
+
+def stock_update(table: str, update: StockUpdate) -> dict:
+    """A stock record's merged movements, conditioned on what it must still hold: on hand and
+    reserved never below zero, and a reservation never taking `available` below zero."""
+    if update.creates:
+        return _stock_made_if_missing(table, update)
+    conditions = ["attribute_exists(pk)", "on_hand >= :least_on_hand", "reserved >= :least_reserved"]
+    values = {":on_hand": update.on_hand, ":reserved": update.reserved, ":available": update.available,
+              ":least_on_hand": update.least_on_hand, ":least_reserved": update.least_reserved}
+    if update.least_available is not None:
+        conditions.append("available >= :least_available")
+        values[":least_available"] = update.least_available
+    return {"Update": {
+        "TableName": table, "Key": keys.stock(update.sku, update.location_id),
+        "UpdateExpression": "SET on_hand = on_hand + :on_hand, reserved = reserved + :reserved,"
+                            " available = available + :available",
+        "ConditionExpression": " AND ".join(conditions),
+        "ExpressionAttributeValues": {name: {"N": str(value)} for name, value in values.items()},
+    }}
+
+
+def _stock_made_if_missing(table: str, update: StockUpdate) -> dict:
+    """Returned units arrive where the SKU may never have been held: the record is made then."""
+    return {"Update": {
+        "TableName": table, "Key": keys.stock(update.sku, update.location_id),
+        "UpdateExpression": (
+            "SET sku = :sku, location_id = :location, on_hand = if_not_exists(on_hand, :zero) + :on_hand,"
+            " reserved = if_not_exists(reserved, :zero) + :reserved,"
+            " available = if_not_exists(available, :zero) + :available,"
+            " safety_stock = if_not_exists(safety_stock, :zero), reorder_point = if_not_exists(reorder_point, :zero)"),
+        "ExpressionAttributeValues": {
+            ":sku": {"S": update.sku}, ":location": {"S": update.location_id}, ":zero": {"N": "0"},
+            ":on_hand": {"N": str(update.on_hand)}, ":reserved": {"N": str(update.reserved)},
+            ":available": {"N": str(update.available)},
+        },
+    }}

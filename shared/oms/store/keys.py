@@ -33,6 +33,18 @@ Inventory table:
     LOCATIONS                  LOC#<location_id>        a location
     CAPACITY#<location_id>     DAY#<yyyy-mm-dd>         units the location committed to pick that day
     MOVES#<sku>#<location_id>  <at>#<rand>              a stock movement, newest last
+    SUPPLIERS                  SUPPLIER#<supplier_id>   a supplier and its terms
+    TRANSFER#<transfer_id>     TRANSFER                 a transfer order between two locations
+    PURCHASE#<purchase_id>     PURCHASE                 a purchase order for one location
+                               RECEIPT#<receipt_id>     a delivery against it, counted once
+    INBOUND#<sku>              <location_id>#<order>    units of a transfer or purchase on their way
+
+Planning table:
+    DEMAND#<sku>#LOC#<loc>     DAY#<yyyy-mm-dd>         a SKU's daily demand at a location
+    DEMAND#<sku>#CH#<channel>  DAY#<yyyy-mm-dd>         a SKU's daily demand on a channel
+    COUNTED#<event>            COUNTED                  an order line's event already counted (expires)
+    PROPOSALS                  <proposal_id>            a replenishment proposal
+    RUN#<yyyy-mm-dd>           RUN                      a day's planning run, whose summary ops were sent
 """
 
 from __future__ import annotations
@@ -84,8 +96,11 @@ def order_header(order_id: str) -> Key:
     return key(order_pk(order_id), HEADER)
 
 
+LINE_SK_PREFIX = "LINE#"
+
+
 def line_sk(number: int) -> str:
-    return f"LINE#{number:03d}"
+    return f"{LINE_SK_PREFIX}{number:03d}"
 
 
 def line_key(order_id: str, number: int) -> Key:
@@ -197,6 +212,68 @@ def movements_pk(sku: str, location_id: str) -> str:
 
 def movement(sku: str, location_id: str, at: str) -> Key:
     return key(movements_pk(sku, location_id), f"{at}#{unique_suffix()}")
+
+
+SUPPLIERS = "SUPPLIERS"
+
+
+def supplier(supplier_id: str) -> Key:
+    return key(SUPPLIERS, f"SUPPLIER#{supplier_id}")
+
+
+def transfer_order(transfer_id: str) -> Key:
+    return key(f"TRANSFER#{transfer_id}", "TRANSFER")
+
+
+def purchase_pk(purchase_id: str) -> str:
+    return f"PURCHASE#{purchase_id}"
+
+
+def purchase_order(purchase_id: str) -> Key:
+    return key(purchase_pk(purchase_id), "PURCHASE")
+
+
+def purchase_receipt(purchase_id: str, receipt_id: str) -> Key:
+    return key(purchase_pk(purchase_id), f"RECEIPT#{receipt_id}")
+
+
+def inbound_pk(sku: str) -> str:
+    return f"INBOUND#{sku}"
+
+
+def inbound(sku: str, location_id: str, order_id: str) -> Key:
+    """`order_id`: the transfer's or purchase's id, whose prefix says which it is."""
+    return key(inbound_pk(sku), f"{location_id}#{order_id}")
+
+
+# ---------------------------------------------------------------- Planning table
+
+PROPOSALS = "PROPOSALS"
+DAY_SK_PREFIX = "DAY#"
+
+
+def demand_at_location_pk(sku: str, location_id: str) -> str:
+    return f"DEMAND#{sku}#LOC#{location_id}"
+
+
+def demand_on_channel_pk(sku: str, channel: str) -> str:
+    return f"DEMAND#{sku}#CH#{channel}"
+
+
+def demand_day(pk: str, day: date) -> Key:
+    return key(pk, DAY_SK_PREFIX + day.isoformat())
+
+
+def counted(event: str) -> Key:
+    return key(f"COUNTED#{event}", "COUNTED")
+
+
+def proposal(proposal_id: str) -> Key:
+    return key(PROPOSALS, proposal_id)
+
+
+def planning_run(day: date) -> Key:
+    return key(f"RUN#{day.isoformat()}", "RUN")
 
 
 # ---------------------------------------------------------------- Chat table

@@ -15,7 +15,7 @@ from datetime import datetime
 from typing import Any
 
 from oms.changes import WaitingOrder
-from oms.models import CHANNEL_DATA, Address, HistoryEvent, Order, OrderLine, utc_iso
+from oms.models import CHANNEL_DATA, Address, HeldLine, HistoryEvent, Order, OrderLine, utc_iso
 from oms.pii import PiiVault, erase
 from oms.store import cursors, keys
 from oms.store.items import from_item, history_item, history_put, to_item, without_keys
@@ -311,6 +311,16 @@ class OrderReview:
             "TableName": self._table, "IndexName": "ByStatus",
             "KeyConditionExpression": "status_key = :status AND updated_at < :cutoff",
             "ExpressionAttributeValues": {":status": {"S": keys.status_key(status)}, ":cutoff": {"S": cutoff}}})
+
+    def lines(self, order_id: str) -> dict[int, HeldLine]:
+        """The order's lines by number, from one Query of its collection (the lines alone)."""
+        request = {"TableName": self._table, "ConsistentRead": True,
+                   "KeyConditionExpression": "pk = :pk AND begins_with(sk, :line)",
+                   "ExpressionAttributeValues": {":pk": {"S": keys.order_pk(order_id)},
+                                                 ":line": {"S": keys.LINE_SK_PREFIX}}}
+        return {int(item["sk"]["S"].removeprefix(keys.LINE_SK_PREFIX)): HeldLine.model_validate(
+                    without_keys(from_item(item)))
+                for page in self._client.get_paginator("query").paginate(**request) for item in page["Items"]}
 
     def waiting_for(self, sku: str) -> Iterator[WaitingOrder]:
         request = {"TableName": self._table, "KeyConditionExpression": "pk = :pk",

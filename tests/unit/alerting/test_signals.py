@@ -93,6 +93,13 @@ def test_a_sku_listed_with_nothing_yet_is_not_an_outage_and_no_reorder_point_is_
     assert stock_signals(stock(9, 0), stock(1, 0)) == []
 
 
+def test_a_planned_reorder_point_counts_when_ops_set_none_and_theirs_wins_when_they_did():
+    planned = {"planned": {"reorder_point": 30}}
+
+    assert stock_signals({**stock(40, 0), **planned}, {**stock(25, 0), **planned})[0].kind == "low_stock"
+    assert stock_signals({**stock(40, 10), **planned}, {**stock(25, 10), **planned}) == []
+
+
 def location(location_id: str, *channels: str) -> Location:
     return Location(location_id=location_id, name=location_id, kind="warehouse", latitude=0, longitude=0, country="US",
                     channels=channels)
