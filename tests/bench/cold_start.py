@@ -69,7 +69,7 @@ def build_layer(source: str = "shared", layer: str = "OmsLayer", artifacts_name:
     shutil.rmtree(artifacts, ignore_errors=True)
     subprocess.run(
         ["make", "--silent", "-C", str(ROOT / source), f"build-{layer}", f"ARTIFACTS_DIR={artifacts}",
-         f"PYTHON={sys.executable}", f"PLATFORM=manylinux2014_{platform.machine()}",
+         f"PYTHON={sys.executable}", f"ARCH={platform.machine()}",
          f"PYTHON_VERSION={sys.version_info.major}.{sys.version_info.minor}"],
         check=True, capture_output=True,
     )
