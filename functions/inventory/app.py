@@ -52,7 +52,7 @@ def _change(sku: str, location_id: str, apply) -> Response:
     logger.info("stock changed", extra={"sku": sku, "location_id": location_id, "by": app.principal.name,
                                         "change": type(change).__name__})
     metrics.add_metric(name="StockUpdates", unit=MetricUnit.Count, value=1)
-    return Response(body={**stock.model_dump(), "available": stock.available}, status_code=200)
+    return Response(body={**stock.model_dump(mode="json"), "available": stock.available}, status_code=200)
 
 
 @app.route("/inventory/{sku}/{location_id}", methods=["PUT"])
@@ -124,7 +124,7 @@ def available_to_promise(sku: str) -> Response:
             raise Problem(403, f"this key reads {principal.channel}'s availability only")
         channel = principal.channel
     view = availability(sku, inventory.stock(sku), inventory.locations(), channel)
-    return Response(body=view.model_dump(), status_code=200)
+    return Response(body=view.model_dump(mode="json"), status_code=200)
 
 
 @app.route("/locations", methods=["GET"])

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from decimal import Decimal
-
 from pydantic import BaseModel, ConfigDict
 
 from oms.models import Location, Stock
@@ -23,9 +21,9 @@ class LocationAvailability(BaseModel):
     can_pickup: bool
     # From the last replenishment run: demand a day, its reorder point, and how long what is not
     # promised lasts at that pace (None before a run, or when nothing sells).
-    forecast_per_day: Decimal | None = None
+    forecast_per_day: float | None = None
     planned_reorder_point: int | None = None
-    days_of_cover: Decimal | None = None
+    days_of_cover: float | None = None
 
 
 class Availability(BaseModel):
@@ -49,9 +47,9 @@ def availability(sku: str, stock: list[Stock], locations: list[Location], channe
             location_id=location.location_id, name=location.name, kind=location.kind, on_hand=record.on_hand,
             reserved=record.reserved, safety_stock=record.safety_stock, available=max(0, record.available),
             can_ship=location.can_ship, can_pickup=location.can_pickup,
-            forecast_per_day=record.planned and record.planned.per_day,
+            forecast_per_day=record.planned and float(record.planned.per_day),
             planned_reorder_point=record.planned and record.planned.reorder_point,
-            days_of_cover=record.days_of_cover,
+            days_of_cover=record.days_of_cover and float(record.days_of_cover),
         ))
     return Availability(sku=sku, channel=channel, available=sum(row.available for row in rows), locations=tuple(rows))
 

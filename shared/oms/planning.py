@@ -8,10 +8,13 @@ from decimal import Decimal
 from enum import StrEnum
 from typing import Annotated, Literal
 
-from pydantic import Field, StringConstraints, model_validator
+from pydantic import Field, PlainSerializer, StringConstraints, model_validator
 
 from oms.models import Money, Text, UtcTime, _Model
 
+# Grams at the finest, written out in full ("0.005", never "5E-3"), as a JSON string like money.
+Kilograms = Annotated[Decimal, Field(gt=0, le=10_000, max_digits=8, decimal_places=3),
+                      PlainSerializer(lambda weight: format(weight, "f"), return_type=str, when_used="json")]
 SupplierId = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9-]{0,63}$")]
 Sku = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=64)]
 Units = Annotated[int, Field(ge=1, le=1_000_000)]
@@ -46,7 +49,7 @@ class CatalogueEntry(_Model):
     category: Text | None = None
     unit_cost: Money | None = None
     unit_price: Money | None = None
-    unit_weight_kg: Annotated[Decimal, Field(gt=0, le=10_000)] | None = None
+    unit_weight_kg: Kilograms | None = None
 
     @property
     def unit_margin(self) -> Decimal | None:

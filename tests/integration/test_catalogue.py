@@ -106,3 +106,15 @@ def test_availability_shows_days_of_cover_once_stock_is_planned(deployed, invent
     assert rows["wh-reno"]["days_of_cover"] == 24.0  # 300 on hand, none reserved, 12.5 a day
     assert rows["wh-reno"]["planned_reorder_point"] == 143
     assert all(row["days_of_cover"] is None for where, row in rows.items() if where != "wh-reno")
+
+
+def test_a_planned_stock_is_still_answered_when_it_is_counted(deployed, inventory):
+    store = InventoryStore(deployed.name_of("InventoryTable"), boto3.client("dynamodb"))
+    store.record_plan("MUG-LOGO", "wh-reno", StockPlan(
+        as_of=date(2026, 12, 1), per_day=Decimal("2.5"), method="ses", pattern="smooth",
+        service_level=Decimal("0.95"), lead_time_days=7, safety_stock=6, reorder_point=24, order_up_to=41))
+
+    status, stock = call(inventory, "PUT", "/inventory/{sku}/{location_id}",
+                         {"sku": "MUG-LOGO", "location_id": "wh-reno"}, {"on_hand": 280})
+
+    assert status == 200 and stock["planned"]["as_of"] == "2026-12-01" and stock["on_hand"] == 280
