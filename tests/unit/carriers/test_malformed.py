@@ -4,7 +4,7 @@ push or names what it cannot read (CarrierPayloadError), and never fails any oth
 import json
 
 import pytest
-from hypothesis import given, strategies as st
+from hypothesis import HealthCheck, given, settings, strategies as st
 
 from oms.carriers import CarrierPayloadError, TrackingUpdate, adapter
 from tests.unit.carriers.senders import FIXTURES
@@ -38,6 +38,8 @@ def replaced(document, path, value):
 
 
 @pytest.mark.parametrize(("provider", "name"), DOCUMENTED)
+# Nested JSON values are sometimes slow to draw on a loaded machine; speed is not what this checks.
+@settings(suppress_health_check=[HealthCheck.too_slow])
 @given(data=st.data(), value=json_values)
 def test_a_payload_with_any_field_replaced_is_read_or_refused_by_name(provider, name, data, value):
     document = json.loads((FIXTURES / provider / name).read_text())
